@@ -1,0 +1,110 @@
+#include "stages/langid/detector.h"
+
+#include <algorithm>
+
+#include "core/resources.h"
+#include "stages/langid/cld2_backend.h"
+#include "stages/langid/close_pairs.h"
+#include "stages/langid/codes.h"
+#include "stages/langid/ngram_model.h"
+#include "stages/langid/scripts.h"
+
+namespace newsflow::langid {
+
+std::string_view body_prefix(std::string_view body, size_t max_bytes) {
+  if (body.size() <= max_bytes) return body;
+  size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(body[end]) & 0xC0) == 0x80) --end;  // code point start
+  for (size_t k = end; k > 0 && end - k < 48; --k) {  // back to a space when one is close
+    const char c = body[k - 1];
+    if (c == ' ' || c == '\n' || c == '\t') return body.substr(0, k - 1);
+  }
+  return body.substr(0, end);
+}
+
+Detector::Detector(DetectorOptions opts) : opts_(std::move(opts)) {
+  if (!opts_.model_path.empty()) {
+    model_ = std::make_unique<NgramModel>(NgramModel::load(resource_path(opts_.model_path).string()));
+  }
+}
+
+Detector::~Detector() = default;
+
+LanguageInfo Detector::detect(std::string_view title, std::string_view body, std::string_view hint) const {
+  // One reused buffer per thread: title + newline + body prefix, no allocation once warm.
+  thread_local std::string buf;
+  const std::string_view prefix = body_prefix(body, opts_.body_prefix_bytes);
+  buf.clear();
+  buf.append(title);
+  if (!title.empty() && !prefix.empty()) buf.push_back('\n');
+  buf.append(prefix);
+  return detect_text(buf, hint);
+}
+
+namespace {
+// A code for output: BCP-47, with a script subtag for two-script languages.
+std::string output_code(std::string_view bcp47, std::string_view text) {
+  std::string code(bcp47);
+  if (const ScriptPair* p = script_pair(code)) {
+    code += '-';
+    code += dominant_script(text, p->a, p->b);
+  }
+  return code;
+}
+
+std::string_view bcp47_of(int cld2_lang) { return bcp47_from_cld2(cld2_code(cld2_lang)); }
+}  // namespace
+
+LanguageInfo Detector::detect_text(std::string_view text, std::string_view hint) const {
+  int hint_lang = -1;
+  if (opts_.use_hint && !hint.empty()) {
+    const std::string p = primary_subtag(hint);
+    hint_lang = cld2_from_code(cld2_from_bcp47(p));
+    if (p == "zh" && hint.find("Hant") != std::string_view::npos) hint_lang = cld2_from_code("zh-Hant");
+  }
+  const Cld2Result r = cld2_detect(text, hint_lang, /*best_effort=*/true);
+  const std::string_view script = main_script(text);
+
+  LanguageInfo info;
+  std::string_view top = bcp47_of(r.lang[0]);
+  double share = r.percent[0] / 100.0;
+  bool reliable = r.reliable;
+  if ((top == "und" || top == "chr") && script == "Cher" && text.size() >= static_cast<size_t>(opts_.min_text_bytes)) {
+    // CLD2 predates the lower-case Cherokee letters (Unicode 8) and scores none of them.
+    top = "chr";
+    share = 1.0;
+    reliable = true;
+  } else if (top == "und" || r.text_bytes < opts_.min_text_bytes) {
+    return info;  // nothing CLD2 could score, or too short: und, confidence 0
+  }
+
+  if (model_ != nullptr) {
+    const std::vector<std::string_view> group = close_group(primary_subtag(top), script);
+    // Only when CLD2 itself is torn: its runner-up is in the same group, or it is unsure.
+    bool torn = !reliable;
+    for (int i = 1; i < 3; ++i) {
+      const std::string p = primary_subtag(bcp47_of(r.lang[i]));
+      torn = torn || (r.percent[i] > 0 && std::find(group.begin(), group.end(), p) != group.end());
+    }
+    if (!group.empty() && torn) {
+      const SecondOpinion s = second_opinion(*model_, text, primary_subtag(top), group);
+      if (!s.lang.empty() && s.lang != primary_subtag(top) && s.margin > opts_.override_margin) top = s.lang;
+    }
+  }
+  if (!reliable && !opts_.report_unreliable) {
+    // Never a guess dressed as certain: the guess stays visible as an alternative.
+    info.alternatives.push_back({output_code(top, text), share});
+    return info;
+  }
+  info.code = output_code(top, text);
+  info.reliable = reliable;
+  info.confidence = std::clamp(reliable ? share : share * 0.5, 0.0, 1.0);
+  for (int i = 0; i < 3 && info.alternatives.size() < 3; ++i) {
+    const std::string_view alt = bcp47_of(r.lang[i]);
+    if (alt == top || alt == "und" || r.percent[i] <= 0) continue;
+    info.alternatives.push_back({output_code(alt, text), r.percent[i] / 100.0});
+  }
+  return info;
+}
+
+}  // namespace newsflow::langid
