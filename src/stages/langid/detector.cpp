@@ -68,7 +68,9 @@ LanguageInfo Detector::detect_text(std::string_view text, std::string_view hint)
   LanguageInfo info;
   std::string_view top = bcp47_of(r.lang[0]);
   double share = r.percent[0] / 100.0;
-  bool reliable = r.reliable;
+  // CLD2 also calls a text unreliable when part of it went to no language at all; with no rival
+  // language and enough letters the answer is still the only one on offer.
+  bool reliable = r.reliable || (r.percent[1] == 0 && r.percent[0] >= 50 && r.text_bytes >= opts_.sole_language_bytes);
   if ((top == "und" || top == "chr") && script == "Cher" && text.size() >= static_cast<size_t>(opts_.min_text_bytes)) {
     // CLD2 predates the lower-case Cherokee letters (Unicode 8) and scores none of them.
     top = "chr";
@@ -78,17 +80,15 @@ LanguageInfo Detector::detect_text(std::string_view text, std::string_view hint)
     return info;  // nothing CLD2 could score, or too short: und, confidence 0
   }
 
+  bool overruled = false;
   if (model_ != nullptr) {
     const std::vector<std::string_view> group = close_group(primary_subtag(top), script);
-    // Only when CLD2 itself is torn: its runner-up is in the same group, or it is unsure.
-    bool torn = !reliable;
-    for (int i = 1; i < 3; ++i) {
-      const std::string p = primary_subtag(bcp47_of(r.lang[i]));
-      torn = torn || (r.percent[i] > 0 && std::find(group.begin(), group.end(), p) != group.end());
-    }
-    if (!group.empty() && torn) {
+    if (!group.empty()) {
       const SecondOpinion s = second_opinion(*model_, text, primary_subtag(top), group);
-      if (!s.lang.empty() && s.lang != primary_subtag(top) && s.margin > opts_.override_margin) top = s.lang;
+      if (!s.lang.empty() && s.lang != primary_subtag(top) && s.margin > opts_.override_margin) {
+        top = s.lang;
+        overruled = true;
+      }
     }
   }
   if (!reliable && !opts_.report_unreliable) {
@@ -98,7 +98,9 @@ LanguageInfo Detector::detect_text(std::string_view text, std::string_view hint)
   }
   info.code = output_code(top, text);
   info.reliable = reliable;
-  info.confidence = std::clamp(reliable ? share : share * 0.5, 0.0, 1.0);
+  // Share of the text in the language, halved when CLD2 was unsure, lowered when the model and CLD2
+  // disagreed on which member of a close group it is.
+  info.confidence = std::clamp(share * (reliable ? 1.0 : 0.5) * (overruled ? 0.75 : 1.0), 0.0, 1.0);
   for (int i = 0; i < 3 && info.alternatives.size() < 3; ++i) {
     const std::string_view alt = bcp47_of(r.lang[i]);
     if (alt == top || alt == "und" || r.percent[i] <= 0) continue;
