@@ -24,14 +24,14 @@ YAML::Node Settings::lookup(const std::string& key) {
 
 std::string Settings::get_string(const std::string& key, const std::string& def) {
   YAML::Node v = lookup(key);
-  if (!v) return def;
+  if (!v || v.IsNull()) return def;
   if (!v.IsScalar()) throw ConfigError(fmt::format("{}: expected a string", key_path(key)));
   return v.Scalar();
 }
 
 int64_t Settings::get_int(const std::string& key, int64_t def, int64_t min, int64_t max) {
   YAML::Node v = lookup(key);
-  if (!v) return def;
+  if (!v || v.IsNull()) return def;
   int64_t out = 0;
   if (!v.IsScalar() || !YAML::convert<int64_t>::decode(v, out)) {
     throw ConfigError(fmt::format("{}: expected an integer", key_path(key)));
@@ -44,7 +44,7 @@ int64_t Settings::get_int(const std::string& key, int64_t def, int64_t min, int6
 
 double Settings::get_double(const std::string& key, double def, double min, double max) {
   YAML::Node v = lookup(key);
-  if (!v) return def;
+  if (!v || v.IsNull()) return def;
   double out = 0;
   if (!v.IsScalar() || !YAML::convert<double>::decode(v, out)) {
     throw ConfigError(fmt::format("{}: expected a number", key_path(key)));
@@ -57,7 +57,7 @@ double Settings::get_double(const std::string& key, double def, double min, doub
 
 bool Settings::get_bool(const std::string& key, bool def) {
   YAML::Node v = lookup(key);
-  if (!v) return def;
+  if (!v || v.IsNull()) return def;
   bool out = false;
   if (!v.IsScalar() || !YAML::convert<bool>::decode(v, out)) {
     throw ConfigError(fmt::format("{}: expected true or false", key_path(key)));
@@ -67,7 +67,7 @@ bool Settings::get_bool(const std::string& key, bool def) {
 
 std::vector<std::string> Settings::get_string_list(const std::string& key, const std::vector<std::string>& def) {
   YAML::Node v = lookup(key);
-  if (!v) return def;
+  if (!v || v.IsNull()) return def;
   if (!v.IsSequence()) throw ConfigError(fmt::format("{}: expected a list", key_path(key)));
   std::vector<std::string> out;
   for (const auto& item : v) {
