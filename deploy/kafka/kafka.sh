@@ -42,10 +42,22 @@ CONFIG="$DATA_DIR/server.properties"
 die() { echo "kafka.sh: $*" >&2; exit 1; }
 note() { echo "kafka.sh: $*" >&2; }
 
-# Short-lived admin tools: small heap, C1 only (starts faster), warnings to stderr.
+# Short-lived admin tools: small heap, C1 only, warnings to stderr. The first run dumps the classes it
+# loaded into a CDS archive (lib/tools.jsa) that later runs map instead of loading: ~3x faster start.
+# JVM logging is off so that a stale archive never prints to stdout (which callers parse).
 tool() {
-  java -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
-    -Dlog4j2.configurationFile="$HERE/tools-log4j2.properties" -cp "$LIB_DIR/*" "$@"
+  local cds=(-XX:SharedArchiveFile="$LIB_DIR/tools.jsa") tmp=""
+  if [[ ! -f "$LIB_DIR/tools.jsa" ]]; then
+    tmp="$LIB_DIR/tools.jsa.$$.$RANDOM"
+    cds=(-XX:ArchiveClassesAtExit="$tmp")
+  fi
+  local rc=0
+  java -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Xlog:disable -Xlog:all=error:stderr \
+    "${cds[@]}" -Dlog4j2.configurationFile="$HERE/tools-log4j2.properties" -cp "$LIB_DIR/*" "$@" || rc=$?
+  if [[ -n "$tmp" ]]; then
+    if (( rc == 0 )) && [[ -s "$tmp" ]]; then mv -f "$tmp" "$LIB_DIR/tools.jsa"; else rm -f "$tmp"; fi
+  fi
+  return $rc
 }
 
 pom_hash() { sha256sum "$HERE/pom.xml" | cut -d' ' -f1; }
@@ -54,7 +66,7 @@ fetched() { [[ -f "$LIB_DIR/.fetched" && "$(cat "$LIB_DIR/.fetched")" == "$(pom_
 
 cmd_fetch() {
   if fetched; then
-    note "jars up to date in $LIB_DIR"
+    [[ "${1:-}" == quiet ]] || note "jars up to date in $LIB_DIR"
     return 0
   fi
   command -v mvn >/dev/null || die "mvn not found: install Maven 3.8+ (apt-get install maven)"
@@ -143,7 +155,7 @@ lock_data_dir() {
 }
 
 cmd_start() {
-  cmd_fetch
+  cmd_fetch quiet
   lock_data_dir
   mkdir -p "$LOG_DIR" "$KRAFT_DIR"
   local pid
