@@ -7,7 +7,8 @@
 namespace newsflow::kafka {
 namespace {
 
-// Keeps librdkafka's last error instead of letting it print to stderr.
+// Keeps librdkafka's last error instead of letting it print to stderr. "All brokers down" says
+// less than the error before it (connection refused, name not resolved, authentication failed).
 struct ErrorSink {
   std::mutex mu;
   std::string last;
@@ -16,7 +17,8 @@ struct ErrorSink {
 void on_error(rd_kafka_t*, int err, const char* reason, void* opaque) {
   auto* sink = static_cast<ErrorSink*>(opaque);
   std::lock_guard lock(sink->mu);
-  sink->last = std::string(rd_kafka_err2str(static_cast<rd_kafka_resp_err_t>(err))) + ": " + reason;
+  if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN && !sink->last.empty()) return;
+  sink->last = reason;
 }
 
 void quiet_log(const rd_kafka_t*, int, const char*, const char*) {}
@@ -45,6 +47,7 @@ ProbeResult kafka_reachable(const Properties& props, std::chrono::milliseconds t
     result.reachable = md->broker_cnt > 0;
     rd_kafka_metadata_destroy(md);
   }
+  rd_kafka_poll(rk.get(), 0);  // error callbacks are queued until served: collect the reasons
   rk.reset();  // joins librdkafka's threads: no callback touches `sink` after this
   if (!result.reachable) {
     std::string why = sink.last.empty() ? rd_kafka_err2str(err) : sink.last;
