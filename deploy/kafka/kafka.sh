@@ -15,7 +15,7 @@
 # Environment (defaults in brackets):
 #   KAFKA_PORT [9092]  KAFKA_CONTROLLER_PORT [KAFKA_PORT+1]  KAFKA_DATA_DIR [deploy/kafka/.cache/data]
 #   KAFKA_LIB_DIR [deploy/kafka/lib]  KAFKA_HEAP_OPTS [-Xms256m -Xmx512m]
-#   KAFKA_START_TIMEOUT [90]  KAFKA_STOP_TIMEOUT [30]  KAFKA_PARTITIONS [4]
+#   KAFKA_START_TIMEOUT [120]  KAFKA_STOP_TIMEOUT [30]  KAFKA_PARTITIONS [4]
 #   KAFKA_LARGE_MESSAGE_BYTES [8388608]: max.message.bytes of the raw and DLQ topics
 #   KAFKA_TOPIC_RAW [news.articles.raw]  KAFKA_TOPIC_ENRICHED [news.articles.enriched]
 #   KAFKA_TOPIC_DUPLICATES [news.articles.duplicates]  KAFKA_TOPIC_DLQ [news.articles.dlq]
@@ -28,7 +28,7 @@ CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-$((PORT + 1))}"
 DATA_DIR="${KAFKA_DATA_DIR:-$HERE/.cache/data}"
 LIB_DIR="${KAFKA_LIB_DIR:-$HERE/lib}"
 HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m}"
-START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
+START_TIMEOUT="${KAFKA_START_TIMEOUT:-120}"
 STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-30}"
 BOOTSTRAP="127.0.0.1:$PORT"
 # Fixed so that every checkout formats identically; a base64 UUID ("newsflow-kafka!!").
