@@ -10,6 +10,7 @@
 
 #include "io/kafka/admin.h"
 #include "io/kafka/broker_test_env.h"
+#include "io/kafka/consumer_close.h"
 #include "io/kafka/offset_tracker.h"
 
 namespace newsflow::kafka {
@@ -147,7 +148,9 @@ std::set<Position> consume(const std::string& bootstrap, const std::string& grou
   for (const auto& ticket : pending) EXPECT_TRUE(tracker.complete(ticket));
   store(rk.get(), tracker.take_commits());
   commit_stored(rk.get());
-  EXPECT_EQ(rd_kafka_consumer_close(rk.get()), RD_KAFKA_RESP_ERR_NO_ERROR);
+  EXPECT_FALSE(tracker.assignment().empty());
+  EXPECT_EQ(close_consumer(rk.get(), std::chrono::seconds(30)), CloseResult::closed);
+  EXPECT_TRUE(tracker.assignment().empty()) << "the final revoke did not reach the rebalance callback";
   return received;
 }
 
