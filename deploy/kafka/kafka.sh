@@ -9,6 +9,7 @@
 #   kafka.sh create-topics   the pipeline's topics (idempotent: existing topics are left as they are)
 #   kafka.sh create-topic NAME [PARTITIONS [KEY=VALUE...]]   one more topic (tests use their own)
 #   kafka.sh delete-topics REGEX  delete the topics whose names match
+#   kafka.sh freeze | thaw   SIGSTOP / SIGCONT the broker (it hangs without closing connections)
 #   kafka.sh bootstrap       print the bootstrap address
 #   kafka.sh clean           delete the data directory (broker must be stopped)
 #
@@ -210,6 +211,7 @@ cmd_stop() {
     note "not running"
     return 0
   fi
+  kill -CONT "$pid" 2>/dev/null || true  # a frozen broker cannot act on SIGTERM
   kill -TERM "$pid" 2>/dev/null || true
   local t0=$SECONDS
   while kill -0 "$pid" 2>/dev/null; do
@@ -305,6 +307,15 @@ cmd_delete_topics() {
   note "deleted topics matching $regex"
 }
 
+# freeze|thaw: SIGSTOP/SIGCONT the broker, for tests of a broker that stops answering
+# (connections stay open, requests time out) without a restart.
+cmd_signal() {
+  local pid
+  pid="$(broker_pid)" || die "not running"
+  kill "-$1" "$pid"
+  note "$2 (pid $pid)"
+}
+
 cmd_clean() {
   broker_pid >/dev/null && die "broker is running: stop it first"
   rm -rf "$DATA_DIR"
@@ -320,6 +331,8 @@ case "${1:-}" in
   create-topic) shift; cmd_create_topic "$@" ;;
   delete-topics) shift; cmd_delete_topics "$@" ;;
   bootstrap) echo "$BOOTSTRAP" ;;
+  freeze) cmd_signal STOP "frozen" ;;
+  thaw) cmd_signal CONT "thawed" ;;
   clean) cmd_clean ;;
-  *) echo "usage: $0 fetch|start|stop|status|create-topics|create-topic NAME [PARTITIONS [K=V...]]|delete-topics REGEX|bootstrap|clean" >&2; exit 64 ;;
+  *) echo "usage: $0 fetch|start|stop|status|create-topics|create-topic NAME [PARTITIONS [K=V...]]|delete-topics REGEX|freeze|thaw|bootstrap|clean" >&2; exit 64 ;;
 esac
