@@ -75,9 +75,10 @@ cmd_fetch() {
   local tmp="$LIB_DIR.tmp.$$"
   rm -rf "$tmp"
   note "fetching Kafka jars from Maven Central into $LIB_DIR"
-  # Maven's output only matters when it fails (and -q still prints colour codes).
-  if ! mvn -q -B -f "$HERE/pom.xml" dependency:copy-dependencies \
-      -DincludeScope=runtime -DoutputDirectory="$tmp" >"$tmp.log" 2>&1; then
+  # Maven's output only matters when it fails (and -q still prints colour codes). Offline first:
+  # with the jars already in ~/.m2 that skips every remote metadata check.
+  local copy=(-q -B -f "$HERE/pom.xml" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp")
+  if ! mvn -o "${copy[@]}" >"$tmp.log" 2>&1 && ! { rm -rf "$tmp"; mvn "${copy[@]}" >"$tmp.log" 2>&1; }; then
     cat "$tmp.log" >&2
     rm -rf "$tmp" "$tmp.log"
     die "mvn dependency:copy-dependencies failed (is Maven Central reachable?)"
