@@ -35,7 +35,7 @@ enum : uint64_t {
 
 constexpr uint64_t kBos = 0x1111111111111111ull, kEos = 0x2222222222222222ull;
 constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
-constexpr char kMagic[8] = {'N', 'F', 'N', 'E', 'R', '0', '0', '1'};
+constexpr char kMagic[8] = {'N', 'F', 'N', 'E', 'R', '0', '0', '2'};
 
 inline uint32_t fid(uint64_t tmpl, uint64_t v, uint32_t mask) {
   return static_cast<uint32_t>(mix(tmpl * 0x9E3779B97F4A7C15ull, v)) & mask;
@@ -325,7 +325,7 @@ void tag_features(const TokInfo& t, int p1, int p2, uint32_t mask, uint32_t out[
 }
 
 void decode(const NerDoc& doc, std::span<const TokInfo> info, std::span<const uint32_t> feats, const Weights& w,
-            std::vector<uint8_t>& labels) {
+            uint32_t label_mask, std::vector<uint8_t>& labels) {
   const size_t n = info.size();
   labels.assign(n, 0);
   const uint32_t mask = (1u << w.bits) - 1;
@@ -335,6 +335,13 @@ void decode(const NerDoc& doc, std::span<const TokInfo> info, std::span<const ui
     for (uint32_t i = s.first; i < s.last && i < n; ++i) {
       int32_t sc[kLabels] = {0};
       const uint32_t* f = &feats[static_cast<size_t>(i) * kMaxFeats];
+      if (i + 2 < n) {  // rows are scattered over megabytes: fetch the next tokens' rows early
+        const uint32_t* nf = f + 2 * kMaxFeats;
+        for (int k = 0; k < kMaxFeats && nf[k] != kNone; ++k) {
+          __builtin_prefetch(W + static_cast<size_t>(nf[k]) * kLabels);
+          __builtin_prefetch(W + static_cast<size_t>(nf[k]) * kLabels + kLabels - 1);
+        }
+      }
       for (int k = 0; k < kMaxFeats && f[k] != kNone; ++k) {
         const int16_t* row = W + static_cast<size_t>(f[k]) * kLabels;
         for (int l = 0; l < kLabels; ++l) sc[l] += row[l];
@@ -348,7 +355,7 @@ void decode(const NerDoc& doc, std::span<const TokInfo> info, std::span<const ui
       const int prev = p1 == kLabels ? 0 : p1;
       int best = 0;
       for (int l = 1; l < kLabels; ++l) {
-        if (sc[l] > sc[best] && allowed(prev, l)) best = l;
+        if (sc[l] > sc[best] && (label_mask >> l & 1) && allowed(prev, l)) best = l;
       }
       labels[i] = static_cast<uint8_t>(best);
       p2 = p1;
@@ -361,11 +368,11 @@ void NerModel::tag(const NerDoc& doc, std::vector<uint8_t>& labels, NerScratch& 
   token_info(doc, (groups_ & fg_gazetteer) ? &gaz_ : nullptr, (groups_ & fg_clusters) ? &clusters_ : nullptr, sc.info,
              sc.buf);
   token_features(doc, sc.info, groups_, {}, (1u << pass1_.bits) - 1, sc.feats);
-  decode(doc, sc.info, sc.feats, pass1_, labels);
+  decode(doc, sc.info, sc.feats, pass1_, label_mask_, labels);
   if ((groups_ & fg_two_pass) && !pass2_.w.empty()) {
     sc.first = labels;
     token_features(doc, sc.info, groups_, sc.first, (1u << pass2_.bits) - 1, sc.feats);
-    decode(doc, sc.info, sc.feats, pass2_, labels);
+    decode(doc, sc.info, sc.feats, pass2_, label_mask_, labels);
   }
 }
 
@@ -401,7 +408,8 @@ std::unique_ptr<NerModel> NerModel::load(const std::string& path, std::string& e
   char magic[8];
   char lang[8] = {};
   bool ok = std::fread(magic, 1, 8, f) == 8 && std::memcmp(magic, kMagic, 8) == 0 && std::fread(lang, 1, 8, f) == 8 &&
-            std::fread(&m->groups_, sizeof m->groups_, 1, f) == 1 && m->gaz_.read(f) && m->clusters_.read(f) &&
+            std::fread(&m->groups_, sizeof m->groups_, 1, f) == 1 &&
+            std::fread(&m->label_mask_, sizeof m->label_mask_, 1, f) == 1 && m->gaz_.read(f) && m->clusters_.read(f) &&
             read_weights(f, m->pass1_) && read_weights(f, m->pass2_) && !m->pass1_.w.empty();
   std::fclose(f);
   if (!ok) {
@@ -424,6 +432,7 @@ bool NerModel::save(const std::string& path, std::string& error) const {
   std::fwrite(kMagic, 1, 8, f);
   std::fwrite(lang, 1, 8, f);
   std::fwrite(&groups_, sizeof groups_, 1, f);
+  std::fwrite(&label_mask_, sizeof label_mask_, 1, f);
   gaz_.write(f);
   clusters_.write(f);
   write_weights(f, pass1_);

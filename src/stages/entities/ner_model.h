@@ -85,6 +85,7 @@ class NerModel {
   // --- used by training ---
   std::string lang_ = "en";
   uint32_t groups_ = fg_all;
+  uint32_t label_mask_ = (1u << kLabels) - 1;  // labels seen in training (WikiANN has no MISC)
   Gazetteer gaz_;
   ClusterMap clusters_;
   Weights pass1_, pass2_;
@@ -103,7 +104,7 @@ void token_features(const NerDoc& doc, std::span<const TokInfo> info, uint32_t g
 void tag_features(const TokInfo& t, int p1, int p2, uint32_t mask, uint32_t out[kTagFeats]);
 // Greedy BIO-constrained decoding of one pass with precomputed token features.
 void decode(const NerDoc& doc, std::span<const TokInfo> info, std::span<const uint32_t> feats, const Weights& w,
-            std::vector<uint8_t>& labels);
+            uint32_t label_mask, std::vector<uint8_t>& labels);
 // BIO constraint: may `label` follow `prev`?
 inline bool allowed(int prev, int label) {
   if (label == 0 || label_begin(label)) return true;

@@ -126,8 +126,8 @@ void compute_features(Data& d, uint32_t groups, uint32_t mask, const std::vector
   }
 }
 
-Weights train_pass(const Data& d, const std::vector<size_t>& doc_ids, uint32_t bits, int epochs, uint64_t seed,
-                   std::ostream& log, const char* what) {
+Weights train_pass(const Data& d, const std::vector<size_t>& doc_ids, uint32_t bits, uint32_t label_mask, int epochs,
+                   uint64_t seed, std::ostream& log, const char* what) {
   Perceptron p(bits);
   const uint32_t mask = (1u << bits) - 1;
   std::vector<std::pair<uint32_t, uint32_t>> order;  // (doc, sentence)
@@ -151,7 +151,7 @@ Weights train_pass(const Data& d, const std::vector<size_t>& doc_ids, uint32_t b
         const int prev = p1 == kLabels ? 0 : p1;
         int best = 0;
         for (int l = 1; l < kLabels; ++l) {
-          if (sc[l] > sc[best] && allowed(prev, l)) best = l;
+          if (sc[l] > sc[best] && (label_mask >> l & 1) && allowed(prev, l)) best = l;
         }
         const int g = gold[i];
         if (best != g) {
@@ -171,8 +171,9 @@ Weights train_pass(const Data& d, const std::vector<size_t>& doc_ids, uint32_t b
   return p.average();
 }
 
-void predict(const Data& d, const std::vector<size_t>& doc_ids, const Weights& w, std::vector<std::vector<uint8_t>>& out) {
-  for (size_t di : doc_ids) decode(d.views[di], d.info[di], d.feats[di], w, out[di]);
+void predict(const Data& d, const std::vector<size_t>& doc_ids, const Weights& w, uint32_t label_mask,
+             std::vector<std::vector<uint8_t>>& out) {
+  for (size_t di : doc_ids) decode(d.views[di], d.info[di], d.feats[di], w, label_mask, out[di]);
 }
 
 NerScores score(const Data& d, const std::vector<std::vector<uint8_t>>& pred) {
@@ -287,9 +288,14 @@ bool train_ner(const TrainOptions& opt, std::ostream& log, TrainResult& result, 
   std::vector<size_t> all(train.docs.size()), dev_all(dev.docs.size());
   for (size_t i = 0; i < all.size(); ++i) all[i] = i;
   for (size_t i = 0; i < dev_all.size(); ++i) dev_all[i] = i;
-  model.pass1_ = train_pass(train, all, opt.bits, opt.epochs, opt.seed, log, "pass1");
+  model.label_mask_ = 1;
+  for (const auto& d : train.docs) {
+    for (uint8_t t : d.tags) model.label_mask_ |= 1u << t;
+  }
+  const uint32_t lm = model.label_mask_;
+  model.pass1_ = train_pass(train, all, opt.bits, lm, opt.epochs, opt.seed, log, "pass1");
   std::vector<std::vector<uint8_t>> dev_pred(dev.docs.size());
-  predict(dev, dev_all, model.pass1_, dev_pred);
+  predict(dev, dev_all, model.pass1_, lm, dev_pred);
   NerScores s1 = score(dev, dev_pred);
   result.pass1_dev_f1 = s1.f1();
   log << "pass1 dev F1 " << s1.f1() << "\n";
@@ -300,12 +306,12 @@ bool train_ner(const TrainOptions& opt, std::ostream& log, TrainResult& result, 
     std::vector<size_t> fold[2];
     for (size_t i = 0; i < all.size(); ++i) fold[i % 2].push_back(i);
     for (int f = 0; f < 2; ++f) {
-      const Weights w = train_pass(train, fold[1 - f], opt.bits, opt.epochs, opt.seed + 1 + f, log, "jackknife");
-      predict(train, fold[f], w, train_p1);
+      const Weights w = train_pass(train, fold[1 - f], opt.bits, lm, opt.epochs, opt.seed + 1 + f, log, "jackknife");
+      predict(train, fold[f], w, lm, train_p1);
     }
     compute_features(train, groups, mask, &train_p1);
     compute_features(dev, groups, mask, &dev_pred);
-    model.pass2_ = train_pass(train, all, opt.bits, opt.epochs, opt.seed + 7, log, "pass2");
+    model.pass2_ = train_pass(train, all, opt.bits, lm, opt.epochs, opt.seed + 7, log, "pass2");
   }
 
   if (!model.save(opt.out_path, error)) return false;
