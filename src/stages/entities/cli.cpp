@@ -29,6 +29,7 @@ struct EvalOpts {
 
 struct TrainOpts {
   std::string data, dev, out, lang = "en", format = "conll", dev_format, clusters, groups;
+  std::vector<std::string> extra;
   int epochs = 10;
   uint32_t bits = 19;
   uint64_t seed = 20240901;
@@ -39,7 +40,8 @@ uint32_t parse_groups(const std::string& spec) {
   uint32_t g = fg_all;
   const std::pair<const char*, uint32_t> names[] = {
       {"affix", fg_affix},       {"context2", fg_context2}, {"shape_ctx", fg_shape_ctx}, {"gazetteer", fg_gazetteer},
-      {"clusters", fg_clusters}, {"two_pass", fg_two_pass}, {"doc_case", fg_doc_case}};
+      {"clusters", fg_clusters}, {"two_pass", fg_two_pass}, {"doc_case", fg_doc_case},
+      {"chars", fg_chars}};
   size_t i = 0;
   while (i < spec.size()) {
     size_t j = spec.find(',', i);
@@ -115,6 +117,11 @@ void run_train(const TrainOpts& o) {
   t.bits = o.bits;
   t.seed = o.seed;
   t.groups = parse_groups(o.groups);
+  for (const auto& e : o.extra) {
+    const size_t c = e.find(':');
+    if (c == std::string::npos) throw CLI::ValidationError("--extra", "expected FORMAT:PATH");
+    t.extra.emplace_back(format_of(e.substr(0, c)), e.substr(c + 1));
+  }
   TrainResult r;
   std::string error;
   if (!train_ner(t, std::cout, r, error)) {
@@ -146,6 +153,7 @@ void register_entities_cli(CLI::App& eval, CLI::App& train) {
   t->add_option("--lang", to->lang, "language code stored in the model")->capture_default_str();
   t->add_option("--format", to->format, "conll | wikiann | germeval")->capture_default_str();
   t->add_option("--dev-format", to->dev_format, "format of --dev (default: --format)");
+  t->add_option("--extra", to->extra, "more training data as FORMAT:PATH (repeatable)");
   t->add_option("--epochs", to->epochs, "training epochs")->capture_default_str()->check(CLI::Range(1, 100));
   t->add_option("--bits", to->bits, "log2 of hashed feature rows")->capture_default_str()->check(CLI::Range(12, 24));
   t->add_option("--seed", to->seed, "random seed")->capture_default_str();

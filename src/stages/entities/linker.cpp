@@ -136,7 +136,7 @@ void link_mentions(const std::vector<Mention>& ms, const WatchlistSet* watch, co
         // Person: the short form is the tail of the full name ("Scholz", "von der Leyen").
         hit = ctype == 0 && std::equal(mm.words.rbegin(), mm.words.rend(), full.words.rbegin(),
                                        [](std::string_view a, std::string_view b) { return a == b; });
-      } else if (ctype == 1 && mm.type == 1) {
+      } else if (ctype == 1) {
         // Organisation: a leading part ("Deutsche Bank" of "Deutsche Bank AG").
         hit = std::equal(mm.words.begin(), mm.words.end(), full.words.begin());
       }

@@ -29,7 +29,7 @@ enum : uint64_t {
   T_BIAS = 1, T_W, T_LW, T_SS, T_LS, T_PRE, T_SUF = T_PRE + 3, T_LWm1 = T_SUF + 4, T_LWp1, T_LWm2, T_LWp2,
   T_Wm1, T_Wp1, T_SSm1, T_SSp1, T_SS3, T_SSm1_0, T_SS0_p1, T_BIm1, T_BIp1, T_START_LW, T_CAPS_LW, T_CAPS_SS,
   T_GAZ, T_GAZm1, T_GAZp1, T_GAZ_SS, T_CLS, T_CLSm1, T_CLSp1, T_CLS_SS, T_DOCCASE, T_DOCCASE_SS, T_HIST_HAS,
-  T_HIST_MAJ, T_HIST_MAJ_SS, T_HIST_SELF, T_HIST_O, T_SUF3m1, T_SUF3p1,
+  T_HIST_MAJ, T_HIST_MAJ_SS, T_HIST_SELF, T_HIST_O, T_SUF3m1, T_SUF3p1, T_SUF56, T_TRI, T_BIm2, T_BIp2,
   T_P1 = 100, T_P2P1, T_P1_LW, T_P1_SS,
 };
 
@@ -107,10 +107,22 @@ void token_info(const NerDoc& doc, const Gazetteer* gaz, const ClusterMap* clust
       t.pre[k] = hash(std::string_view(buf).substr(0, len));
     }
     size_t e = buf.size();
-    for (int k = 0; k < 4; ++k) {
+    for (int k = 0; k < 6; ++k) {
       while (e > 0 && (static_cast<unsigned char>(buf[e - 1]) & 0xC0) == 0x80) --e;
       if (e > 0) --e;
       t.suf[k] = hash(std::string_view(buf).substr(e));
+    }
+    t.ntri = 0;
+    if (buf.size() >= 2) {  // byte trigrams over ^word$, enough for hashing
+      const size_t len = buf.size() + 2;
+      for (size_t p = 0; p + 3 <= len && t.ntri < 8; ++p) {
+        char g[3];
+        for (int q = 0; q < 3; ++q) {
+          const size_t at = p + q;
+          g[q] = at == 0 ? '^' : at == len - 1 ? '$' : buf[at - 1];
+        }
+        t.tri[t.ntri++] = hash(std::string_view(g, 3));
+      }
     }
     t.cls = clusters ? clusters->get(t.lw) : 0;
     uint8_t f = 0;
@@ -266,6 +278,13 @@ void token_features(const NerDoc& doc, std::span<const TokInfo> info, uint32_t g
       add(T_LWp1, lwp1);
       add(T_Wm1, m1 ? m1->w : kBos);
       add(T_Wp1, p1 ? p1->w : kEos);
+      if (groups & fg_chars) {
+        add(T_SUF56, t.suf[4]);
+        add(T_SUF56 + 100, t.suf[5]);
+        for (int q = 0; q < t.ntri; ++q) add(T_TRI, t.tri[q]);
+        add(T_BIm2, mix(m2 ? m2->lw : kBos, lwm1));
+        add(T_BIp2, mix(lwp1, p2 ? p2->lw : kEos));
+      }
       if (groups & fg_context2) {
         add(T_LWm2, m2 ? m2->lw : kBos);
         add(T_LWp2, p2 ? p2->lw : kEos);

@@ -34,7 +34,8 @@ enum FeatureGroup : uint32_t {
   fg_clusters = 16,  // word clusters
   fg_two_pass = 32,  // document-level second pass
   fg_doc_case = 64,  // how a word is cased elsewhere in the document
-  fg_all = 127,
+  fg_chars = 128,    // long suffixes, character trigrams, outer word bigrams
+  fg_all = 255,
 };
 
 // One document to tag: tokens (views into caller text) and sentence ranges over them.
@@ -47,7 +48,9 @@ struct NerDoc {
 struct TokInfo {
   uint64_t w, lw, sshape, lshape, cls;
   uint64_t pre[3];  // lowercase prefixes of 2..4 code points
-  uint64_t suf[4];  // lowercase suffixes of 1..4 code points
+  uint64_t suf[6];  // lowercase suffixes of 1..6 code points
+  uint64_t tri[8];  // character trigrams of "^word$" (lowercase), first 8
+  uint8_t ntri;
   uint32_t gaz;     // Gazetteer::match bits
   uint8_t flags;    // kf_* below
 };
@@ -92,7 +95,7 @@ class NerModel {
 };
 
 // Feature extraction, shared by tagging and training.
-constexpr int kMaxFeats = 64;
+constexpr int kMaxFeats = 80;
 constexpr int kTagFeats = 4;
 void token_info(const NerDoc& doc, const Gazetteer* gaz, const ClusterMap* clusters, std::vector<TokInfo>& info,
                 std::string& buf);

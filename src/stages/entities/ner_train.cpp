@@ -248,6 +248,14 @@ bool train_ner(const TrainOptions& opt, std::ostream& log, TrainResult& result, 
   ConllCorpus tc, dc;
   if (!read_conll(opt.train_path, opt.format, group_for(opt.format), tc, error)) return false;
   if (!read_conll(opt.dev_path, opt.dev_format, group_for(opt.dev_format), dc, error)) return false;
+  for (const auto& [fmt, path] : opt.extra) {
+    ConllCorpus ec;
+    if (!read_conll(path, fmt, group_for(fmt), ec, error)) return false;
+    log << "extra: " << path << ": " << ec.docs.size() << " docs, " << ec.tokens << " tokens\n";
+    for (auto& d : ec.docs) tc.docs.push_back(std::move(d));
+    tc.tokens += ec.tokens;
+    tc.sentences += ec.sentences;
+  }
   log << "train: " << tc.docs.size() << " docs, " << tc.sentences << " sentences, " << tc.tokens << " tokens\n";
   log << "dev:   " << dc.docs.size() << " docs, " << dc.sentences << " sentences, " << dc.tokens << " tokens\n";
   Data train, dev;

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <ostream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "stages/entities/conll_io.h"
 
@@ -11,6 +13,8 @@ namespace newsflow::entities {
 
 struct TrainOptions {
   std::string train_path;
+  std::vector<std::pair<ConllFormat, std::string>> extra;  // more training files
+
   std::string dev_path;
   std::string out_path;
   std::string lang = "en";
