@@ -46,11 +46,9 @@ uint64_t hash_range(std::string_view s, size_t b, size_t e) {
 
 uint64_t word_hash(std::string_view w) { return hash_range(w, 0, w.size()); }
 
-void tokenize(std::string_view text, std::vector<Word>& out, size_t begin, size_t end) {
-  if (end > text.size()) end = text.size();
-  if (begin >= end) return;
-  thread_local std::vector<newsflow::Token> base;
-  newsflow::tokenize(text.substr(begin, end - begin), base);
+namespace {
+
+void convert(std::string_view text, const std::vector<newsflow::Token>& base, size_t begin, std::vector<Word>& out) {
   out.reserve(out.size() + base.size());
   for (const newsflow::Token& t : base) {
     Word w;
@@ -72,6 +70,25 @@ void tokenize(std::string_view text, std::vector<Word>& out, size_t begin, size_
     }
     out.push_back(w);
   }
+}
+
+}  // namespace
+
+void tokenize(std::string_view text, std::vector<Word>& out, size_t begin, size_t end) {
+  if (end > text.size()) end = text.size();
+  if (begin >= end) return;
+  thread_local std::vector<newsflow::Token> base;
+  newsflow::tokenize(text.substr(begin, end - begin), base);
+  convert(text, base, begin, out);
+}
+
+void tokenize_sentences(std::string_view text, std::vector<Word>& out, std::vector<SentenceRange>& sentences) {
+  out.clear();
+  sentences.clear();
+  thread_local TokenizedText base;
+  tokenize_text(text, base);
+  convert(text, base.tokens, 0, out);
+  for (const Sentence& s : base.sentences) sentences.push_back({s.first, s.last});
 }
 
 }  // namespace newsflow::stance

@@ -31,4 +31,13 @@ uint64_t word_hash(std::string_view ascii_word);
 // Appends the tokens of text[begin, end) to out.
 void tokenize(std::string_view text, std::vector<Word>& out, size_t begin = 0, size_t end = std::string_view::npos);
 
+// A sentence as a range of word indices [first, last).
+struct SentenceRange {
+  uint32_t first = 0;
+  uint32_t last = 0;
+};
+
+// Tokenises the whole text (out cleared) and splits it into sentences with the shared splitter.
+void tokenize_sentences(std::string_view text, std::vector<Word>& out, std::vector<SentenceRange>& sentences);
+
 }  // namespace newsflow::stance
