@@ -147,6 +147,7 @@ bool Attributor::analyse(Ctx& c, size_t qi, uint32_t b, uint32_t e, bool tail, A
   // Speaker right after index i (after "according to", an inverted verb or "aldus"): a person
   // within a few words, else a pronoun or an organisation right there.
   auto speaker_after = [&](size_t i) -> bool {
+    if (i < n && lp_.is_pronoun(t[i].hash)) return pronoun_at(i);
     for (size_t k = i; k < n && k < i + kAfterVerbWindow; ++k) {
       if ((t[k].flags & kSentEnd) || (t[k].flags & kQuote)) break;
       if (lp_.is_speech_verb(t[k].hash)) break;
@@ -154,7 +155,6 @@ bool Attributor::analyse(Ctx& c, size_t qi, uint32_t b, uint32_t e, bool tail, A
         return person_from(m, m->start, m->end);
     }
     if (i >= n) return false;
-    if (lp_.is_pronoun(t[i].hash)) return pronoun_at(i);
     if (const MentionRef* m = mention_at(c.mentions, t[i].start, t[i].end); m && m->organisation)
       return person_from(m, m->start, m->end);
     return false;
@@ -256,10 +256,15 @@ bool Attributor::from_tail(Ctx& c, size_t qi, Attribution& a) const {
   uint32_t e = std::min<uint32_t>(paragraph_end(c.text, q.close), q.close + kMaxRegion);
   if (qi + 1 < c.quotes.size() && c.quotes[qi + 1].open < e) {
     e = c.quotes[qi + 1].open;
-    // 'He added: "…"' introduces the next quote, not this one.
+    // '…," he said. He added: "…"' — a colon in the same sentence introduces the next quote.
     size_t k = e;
     while (k > q.close && (c.text[k - 1] == ' ' || c.text[k - 1] == '\n')) --k;
-    if (k > q.close && c.text[k - 1] == ':') return false;
+    if (k > q.close && c.text[k - 1] == ':') {
+      bool sentence_end = false;
+      for (size_t p = q.close; p + 1 < k; ++p)
+        sentence_end |= (c.text[p] == '.' || c.text[p] == '!' || c.text[p] == '?') && c.text[p + 1] == ' ';
+      if (!sentence_end) return false;
+    }
   }
   return analyse(c, qi, q.close, e, true, a);
 }

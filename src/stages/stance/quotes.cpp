@@ -48,7 +48,9 @@ bool paragraph_break_at(std::string_view s, size_t i, size_t* after) {
 // Whether an opener at i can start a quote: not inside a word (so ’ in "don’t" or " in 5'10"
 // do not open), and followed by non-space.
 bool can_open(std::string_view s, size_t i, size_t next, char32_t c) {
-  if (next >= s.size() || is_space_byte(s[next])) return false;
+  if (next >= s.size()) return false;
+  // French « takes a (no-break) space inside; other marks hug the quoted words.
+  if (is_space_byte(s[next]) && c != 0x00AB) return false;
   if (c == U'"' || c == 0x2018 || c == 0x201A) {
     if (i > 0 && is_letter_or_digit_byte(s, i - 1)) return false;
   }
