@@ -95,21 +95,31 @@ int Attributor::resolve_description(const Ctx& c, uint32_t b, uint32_t e, uint32
     words.push_back(w.hash);
   }
   if (words.empty()) return -1;
-  // Score each person by the description words found near its mentions (titles before the
-  // name, appositions after it).
+  // Score each person by the description words in its title (up to four words right before a
+  // mention: "British Prime Minister Kir Starmer") or apposition (", head of gas analysis at ...").
   std::vector<Word> ctx;
   int best = -1, best_score = 0;
   uint32_t best_pos = 0;
+  auto hits = [&](const Word& w) { return std::find(words.begin(), words.end(), w.hash) != words.end() ? 1 : 0; };
   for (const MentionRef& m : c.mentions) {
     if (!m.person || m.start >= pos || inside_quote(c.quotes, m.start)) continue;
-    ctx.clear();
-    const uint32_t cb = m.start > 60 ? m.start - 60 : 0;
-    tokenize(c.text, ctx, cb, std::min<size_t>(c.text.size(), m.end + 80));
     int score = 0;
-    for (const Word& w : ctx) {
-      if (w.start >= m.start && w.end <= m.end) continue;
-      if (w.start < cb + 1 && cb > 0) continue;  // possibly cut word
-      if (std::find(words.begin(), words.end(), w.hash) != words.end()) ++score;
+    ctx.clear();
+    tokenize(c.text, ctx, m.start > 80 ? m.start - 80 : 0, m.start);
+    for (size_t k = ctx.size(), taken = 0; k-- > 0 && taken < 4; ++taken) {
+      if (!(ctx[k].flags & kWord)) break;
+      if (const MentionRef* o = mention_at(c.mentions, ctx[k].start, ctx[k].end); o && o->person) break;
+      score += hits(ctx[k]);
+    }
+    size_t after = m.end;
+    while (after < c.text.size() && c.text[after] == ' ') ++after;
+    if (after < c.text.size() && c.text[after] == ',') {
+      ctx.clear();
+      tokenize(c.text, ctx, after + 1, std::min<size_t>(c.text.size(), after + 120));
+      for (size_t k = 0; k < ctx.size() && k < 12; ++k) {
+        if (ctx[k].flags & (kSentEnd | kClause | kQuote)) break;
+        score += hits(ctx[k]);
+      }
     }
     if (score > best_score || (score == best_score && score > 0 && m.start >= best_pos))
       best = static_cast<int>(m.entity), best_score = score, best_pos = m.start;

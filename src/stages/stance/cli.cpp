@@ -238,6 +238,7 @@ void register_stance_cli(CLI::App& eval, CLI::App& train) {
   t->add_option("--lr", topts->params.lr)->capture_default_str();
   t->add_option("--l2", topts->params.l2)->capture_default_str();
   t->add_option("--seed", topts->params.seed, "training shuffle seed")->capture_default_str();
+  t->add_option("--bags", topts->params.bags, "models averaged (different shuffles)")->capture_default_str();
   t->add_option("--folds", topts->folds, "article-level cross-validation instead of training (model selection)");
   t->callback([topts] { run_train(*topts); });
 }

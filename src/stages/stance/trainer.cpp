@@ -7,7 +7,9 @@
 
 namespace newsflow::stance {
 
-SentimentModel train_model(const std::vector<std::vector<uint64_t>>& x, const std::vector<int>& y, const TrainParams& p) {
+namespace {
+
+SentimentModel train_one(const std::vector<std::vector<uint64_t>>& x, const std::vector<int>& y, const TrainParams& p) {
   SentimentModel model(p.bits);
   std::vector<float>& w = model.weights();
   std::vector<float> g2(w.size(), 1e-6f);  // AdaGrad accumulators
@@ -47,6 +49,22 @@ SentimentModel train_model(const std::vector<std::vector<uint64_t>>& x, const st
     for (size_t i = 0; i < w.size(); ++i) w[i] = static_cast<float>(avg[i] / averaged);
   }
   return model;
+}
+
+}  // namespace
+
+SentimentModel train_model(const std::vector<std::vector<uint64_t>>& x, const std::vector<int>& y, const TrainParams& p) {
+  if (p.bags <= 1) return train_one(x, y, p);
+  SentimentModel sum(p.bits);
+  for (int b = 0; b < p.bags; ++b) {
+    TrainParams q = p;
+    q.seed = p.seed + 7919 * static_cast<uint64_t>(b);
+    const SentimentModel m = train_one(x, y, q);
+    auto& w = sum.weights();
+    const auto& v = const_cast<SentimentModel&>(m).weights();
+    for (size_t i = 0; i < w.size(); ++i) w[i] += v[i] / static_cast<float>(p.bags);
+  }
+  return sum;
 }
 
 ClassMetrics score_predictions(const std::vector<int>& gold, const std::vector<int>& pred) {

@@ -16,6 +16,7 @@ struct TrainParams {
   double l2 = 1e-5;
   uint64_t seed = 20240601;
   bool balanced = true;  // weight classes inversely to their frequency (macro-F1 is the target)
+  int bags = 1;          // models trained on different shuffles, weights averaged (still one linear model)
 };
 
 SentimentModel train_model(const std::vector<std::vector<uint64_t>>& x, const std::vector<int>& y, const TrainParams& p);
