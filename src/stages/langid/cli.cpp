@@ -18,6 +18,7 @@ struct EvalArgs {
   size_t body_prefix = langid::DetectorOptions{}.body_prefix_bytes;
   bool report_unreliable = false;
   bool no_best_effort = false;
+  bool plain_cld2 = false;
   std::string model = langid::DetectorOptions{}.model_path;
   double override_margin = langid::DetectorOptions{}.override_margin;
 };
@@ -63,11 +64,11 @@ void run_eval(const EvalArgs& a) {
     throw CLI::RuntimeError(66);
   }
   const langid::Detector& det = *det_ptr;
-  const langid::EvalResult r = langid::evaluate(det, data);
+  const langid::EvalResult r = langid::evaluate(det, data, a.plain_cld2);
 
-  fmt::print("langid eval: {} ({}), {} records, CLD2 tables: {}, body prefix {} bytes, second opinion: {}\n",
+  fmt::print("langid eval: {} ({}), {} records, CLD2 tables: {}, body prefix {} bytes, second opinion: {}{}\n",
              a.data.data, a.data.format, r.n, langid::cld2_tables(), opts.body_prefix_bytes,
-             a.model.empty() ? "off" : a.model);
+             a.model.empty() ? "off" : a.model, a.plain_cld2 ? " (plain CLD2 baseline)" : "");
   fmt::print("{:<10} {:>6} {:>9}  {}\n", "lang", "n", "accuracy", "most frequent errors");
   for (const auto& [lang, s] : r.per_lang) {
     std::vector<std::pair<size_t, std::string>> errs;
@@ -101,6 +102,7 @@ void register_langid_cli(CLI::App& eval, CLI::App& train) {
   e->add_option("--max-chars", args->data.max_chars, "skip texts with more characters (0: no limit)");
   e->add_option("--body-prefix", args->body_prefix, "bytes of each text the detector reads");
   e->add_flag("--report-unreliable", args->report_unreliable, "count CLD2's unreliable guesses instead of und");
+  e->add_flag("--plain-cld2", args->plain_cld2, "score CLD2's first answer alone (baseline)");
   e->add_flag("--no-best-effort", args->no_best_effort, "let CLD2 answer unknown instead of its best effort");
   e->add_option("--model", args->model, "second-opinion model file (\"\" = CLD2 only)");
   e->add_option("--override-margin", args->override_margin, "gain per n-gram the model needs to overrule CLD2");

@@ -98,14 +98,21 @@ std::vector<std::string> supported_languages(const Detector&) {
   return {out.begin(), out.end()};
 }
 
-EvalResult evaluate(const Detector& det, const std::vector<LabelledText>& data) {
+EvalResult evaluate(const Detector& det, const std::vector<LabelledText>& data, bool plain_cld2) {
   const std::vector<std::string> sup = supported_languages(det);
   const std::set<std::string> supported(sup.begin(), sup.end());
   EvalResult res;
   std::vector<std::string> predicted(data.size());
   const auto t0 = std::chrono::steady_clock::now();
   const double c0 = thread_cpu_seconds();
-  for (size_t i = 0; i < data.size(); ++i) predicted[i] = det.detect({}, data[i].text, {}).code;
+  for (size_t i = 0; i < data.size(); ++i) {
+    if (plain_cld2) {  // the baseline: CLD2's first answer, legacy code mapped, nothing else
+      const std::string_view prefix = body_prefix(data[i].text, det.options().body_prefix_bytes);
+      predicted[i] = bcp47_from_cld2(cld2_code(cld2_detect(prefix, -1, false).lang[0]));
+    } else {
+      predicted[i] = det.detect({}, data[i].text, {}).code;
+    }
+  }
   res.cpu_seconds = thread_cpu_seconds() - c0;
   res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   for (size_t i = 0; i < data.size(); ++i) {

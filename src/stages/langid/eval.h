@@ -47,7 +47,8 @@ struct EvalResult {
   size_t languages_supported() const;
 };
 
-EvalResult evaluate(const Detector& det, const std::vector<LabelledText>& data);
+// `plain_cld2`: score CLD2's own first answer instead of the detector's (the baseline).
+EvalResult evaluate(const Detector& det, const std::vector<LabelledText>& data, bool plain_cld2 = false);
 
 // Primary codes (BCP-47, lower case) the detector can return.
 std::vector<std::string> supported_languages(const Detector& det);
