@@ -19,6 +19,7 @@ struct EvalArgs {
   bool report_unreliable = false;
   bool no_best_effort = false;
   bool plain_cld2 = false;
+  size_t model_bytes = langid::DetectorOptions{}.model_text_bytes;
   std::string model = langid::DetectorOptions{}.model_path;
   double override_margin = langid::DetectorOptions{}.override_margin;
 };
@@ -54,6 +55,7 @@ void run_eval(const EvalArgs& a) {
   opts.body_prefix_bytes = a.body_prefix;
   opts.report_unreliable = a.report_unreliable;
   opts.best_effort = !a.no_best_effort;
+  opts.model_text_bytes = a.model_bytes;
   opts.model_path = a.model;
   opts.override_margin = a.override_margin;
   std::unique_ptr<langid::Detector> det_ptr;
@@ -105,6 +107,7 @@ void register_langid_cli(CLI::App& eval, CLI::App& train) {
   e->add_flag("--plain-cld2", args->plain_cld2, "score CLD2's first answer alone (baseline)");
   e->add_flag("--no-best-effort", args->no_best_effort, "let CLD2 answer unknown instead of its best effort");
   e->add_option("--model", args->model, "second-opinion model file (\"\" = CLD2 only)");
+  e->add_option("--model-bytes", args->model_bytes, "bytes of each text the second opinion reads");
   e->add_option("--override-margin", args->override_margin, "gain per n-gram the model needs to overrule CLD2");
   e->callback([args] { run_eval(*args); });
 

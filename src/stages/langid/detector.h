@@ -20,6 +20,7 @@ struct DetectorOptions {
   bool use_hint = true;             // pass the input's language hint to CLD2 as a prior
   bool report_unreliable = false;   // true: keep CLD2's unreliable guess as the code (reliable=false)
   std::string model_path = "config/models/langid-closepairs.bin";  // second opinion; "" = CLD2 only
+  size_t model_text_bytes = 128;    // bytes of the text the second opinion reads
   double override_margin = 0.3;     // mean log-prob gain per n-gram the model needs to overrule CLD2
 };
 
