@@ -17,6 +17,9 @@ struct EvalArgs {
   langid::EvalOptions data;
   size_t body_prefix = langid::DetectorOptions{}.body_prefix_bytes;
   bool report_unreliable = false;
+  bool no_best_effort = false;
+  bool plain_cld2 = false;
+  size_t model_bytes = langid::DetectorOptions{}.model_text_bytes;
   std::string model = langid::DetectorOptions{}.model_path;
   double override_margin = langid::DetectorOptions{}.override_margin;
 };
@@ -51,6 +54,8 @@ void run_eval(const EvalArgs& a) {
   langid::DetectorOptions opts;
   opts.body_prefix_bytes = a.body_prefix;
   opts.report_unreliable = a.report_unreliable;
+  opts.best_effort = !a.no_best_effort;
+  opts.model_text_bytes = a.model_bytes;
   opts.model_path = a.model;
   opts.override_margin = a.override_margin;
   std::unique_ptr<langid::Detector> det_ptr;
@@ -61,11 +66,11 @@ void run_eval(const EvalArgs& a) {
     throw CLI::RuntimeError(66);
   }
   const langid::Detector& det = *det_ptr;
-  const langid::EvalResult r = langid::evaluate(det, data);
+  const langid::EvalResult r = langid::evaluate(det, data, a.plain_cld2);
 
-  fmt::print("langid eval: {} ({}), {} records, CLD2 tables: {}, body prefix {} bytes, second opinion: {}\n",
+  fmt::print("langid eval: {} ({}), {} records, CLD2 tables: {}, body prefix {} bytes, second opinion: {}{}\n",
              a.data.data, a.data.format, r.n, langid::cld2_tables(), opts.body_prefix_bytes,
-             a.model.empty() ? "off" : a.model);
+             a.model.empty() ? "off" : a.model, a.plain_cld2 ? " (plain CLD2 baseline)" : "");
   fmt::print("{:<10} {:>6} {:>9}  {}\n", "lang", "n", "accuracy", "most frequent errors");
   for (const auto& [lang, s] : r.per_lang) {
     std::vector<std::pair<size_t, std::string>> errs;
@@ -77,13 +82,14 @@ void run_eval(const EvalArgs& a) {
                s.supported ? "" : "[unsupported] ", err_text);
   }
   const double dps = r.seconds > 0 ? r.n / r.seconds : 0.0;
-  fmt::print("accuracy {:.4f} over {} languages; supported {:.4f} over {}; mean per-language {:.4f}; {:.0f} docs/s\n",
+  const double cpu_dps = r.cpu_seconds > 0 ? r.n / r.cpu_seconds : 0.0;
+  fmt::print("accuracy {:.4f} over {} languages; supported {:.4f} over {}; mean per-language {:.4f}; {:.0f} docs/s ({:.0f} per CPU second)\n",
              r.accuracy(), r.per_lang.size(), r.accuracy_supported(), r.languages_supported(),
-             r.mean_language_accuracy(), dps);
+             r.mean_language_accuracy(), dps, cpu_dps);
   fmt::print(
       "{{\"n\":{},\"accuracy\":{:.6f},\"accuracy_supported\":{:.6f},\"languages\":{},\"languages_supported\":{},"
-      "\"docs_per_s\":{:.1f},\"mean_language_accuracy\":{:.6f},\"cld2_tables\":\"{}\"}}\n",
-      r.n, r.accuracy(), r.accuracy_supported(), r.per_lang.size(), r.languages_supported(), dps,
+      "\"docs_per_s\":{:.1f},\"docs_per_cpu_s\":{:.1f},\"mean_language_accuracy\":{:.6f},\"cld2_tables\":\"{}\"}}\n",
+      r.n, r.accuracy(), r.accuracy_supported(), r.per_lang.size(), r.languages_supported(), dps, cpu_dps,
       r.mean_language_accuracy(), langid::cld2_tables());
 }
 }  // namespace
@@ -98,7 +104,10 @@ void register_langid_cli(CLI::App& eval, CLI::App& train) {
   e->add_option("--max-chars", args->data.max_chars, "skip texts with more characters (0: no limit)");
   e->add_option("--body-prefix", args->body_prefix, "bytes of each text the detector reads");
   e->add_flag("--report-unreliable", args->report_unreliable, "count CLD2's unreliable guesses instead of und");
+  e->add_flag("--plain-cld2", args->plain_cld2, "score CLD2's first answer alone (baseline)");
+  e->add_flag("--no-best-effort", args->no_best_effort, "let CLD2 answer unknown instead of its best effort");
   e->add_option("--model", args->model, "second-opinion model file (\"\" = CLD2 only)");
+  e->add_option("--model-bytes", args->model_bytes, "bytes of each text the second opinion reads");
   e->add_option("--override-margin", args->override_margin, "gain per n-gram the model needs to overrule CLD2");
   e->callback([args] { run_eval(*args); });
 

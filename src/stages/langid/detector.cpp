@@ -66,7 +66,14 @@ LanguageInfo Detector::detect_text(std::string_view text, std::string_view hint)
     hint_lang = cld2_from_code(cld2_from_bcp47(hint_primary));
     if (p == "zh" && hint.find("Hant") != std::string_view::npos) hint_lang = cld2_from_code("zh-Hant");
   }
-  const Cld2Result r = cld2_detect(text, hint_lang, /*best_effort=*/true);
+  Cld2Result r = cld2_detect(text, hint_lang, /*best_effort=*/false);
+  // CLD2's best effort answers where it would say unknown, and calls that answer reliable; we
+  // ask for it only then, and treat it as a guess unless there was enough text.
+  bool guessed = false;
+  if (opts_.best_effort && r.lang[0] == kCld2Unknown && r.percent[1] == 0) {
+    r = cld2_detect(text, hint_lang, /*best_effort=*/true);
+    guessed = true;
+  }
   const std::string_view script = main_script(text);
 
   // CLD2's summary can rank "unknown" (text it scored to no language) first: skip such entries.
@@ -83,7 +90,8 @@ LanguageInfo Detector::detect_text(std::string_view text, std::string_view hint)
   double share = ranked[0].second / 100.0;
   // CLD2 also calls a text unreliable when part of it went to no language at all; with no rival
   // language and enough letters the answer is still the only one on offer.
-  bool reliable = r.reliable || (n_ranked == 1 && share >= 0.4 && r.text_bytes >= opts_.sole_language_bytes);
+  const bool sole = n_ranked == 1 && share >= 0.4 && r.text_bytes >= opts_.sole_language_bytes;
+  bool reliable = guessed ? sole : (r.reliable || sole);
   if ((top == "und" || top == "chr") && script == "Cher" && text.size() >= static_cast<size_t>(opts_.min_text_bytes)) {
     // CLD2 predates the lower-case Cherokee letters (Unicode 8) and scores none of them.
     top = "chr";
@@ -98,7 +106,9 @@ LanguageInfo Detector::detect_text(std::string_view text, std::string_view hint)
   if (model_ != nullptr && hint_primary != primary_subtag(top)) {
     const std::vector<std::string_view> group = close_group(primary_subtag(top), script);
     if (!group.empty()) {
-      const SecondOpinion s = second_opinion(*model_, text, primary_subtag(top), group);
+      // The model costs a hash lookup per feature: it reads a shorter prefix than CLD2.
+      const SecondOpinion s =
+          second_opinion(*model_, body_prefix(text, opts_.model_text_bytes), primary_subtag(top), group);
       if (!s.lang.empty() && s.lang != primary_subtag(top) && s.margin > opts_.override_margin) {
         top = s.lang;
         overruled = true;

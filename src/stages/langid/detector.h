@@ -13,12 +13,14 @@ namespace newsflow::langid {
 class NgramModel;
 
 struct DetectorOptions {
-  size_t body_prefix_bytes = 1024;  // body bytes read after the title (cut at a UTF-8 / word boundary)
+  size_t body_prefix_bytes = 512;   // body bytes read after the title (cut at a UTF-8 / word boundary)
   int min_text_bytes = 12;          // fewer scored letter bytes than this → "und"
   int sole_language_bytes = 64;     // CLD2 unreliable but no rival language over this many letters → reliable
+  bool best_effort = true;          // CLD2's kCLDFlagBestEffort: an answer for text it would call unknown
   bool use_hint = true;             // pass the input's language hint to CLD2 as a prior
   bool report_unreliable = false;   // true: keep CLD2's unreliable guess as the code (reliable=false)
   std::string model_path = "config/models/langid-closepairs.bin";  // second opinion; "" = CLD2 only
+  size_t model_text_bytes = 128;    // bytes of the text the second opinion reads
   double override_margin = 0.3;     // mean log-prob gain per n-gram the model needs to overrule CLD2
 };
 

@@ -38,7 +38,8 @@ struct EvalResult {
   size_t correct = 0;
   size_t n_supported = 0;
   size_t correct_supported = 0;
-  double seconds = 0;  // detection time only
+  double seconds = 0;      // detection time only (wall clock)
+  double cpu_seconds = 0;  // the same in CPU time of the detecting thread
   std::map<std::string, LangScore> per_lang;
   double accuracy() const { return n ? double(correct) / n : 0.0; }
   double accuracy_supported() const { return n_supported ? double(correct_supported) / n_supported : 0.0; }
@@ -46,7 +47,8 @@ struct EvalResult {
   size_t languages_supported() const;
 };
 
-EvalResult evaluate(const Detector& det, const std::vector<LabelledText>& data);
+// `plain_cld2`: score CLD2's own first answer instead of the detector's (the baseline).
+EvalResult evaluate(const Detector& det, const std::vector<LabelledText>& data, bool plain_cld2 = false);
 
 // Primary codes (BCP-47, lower case) the detector can return.
 std::vector<std::string> supported_languages(const Detector& det);

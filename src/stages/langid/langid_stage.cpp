@@ -24,6 +24,7 @@ std::unique_ptr<Stage> make_langid_stage(Settings& s) {
   o.report_unreliable = s.get_bool("report_unreliable", o.report_unreliable);
   o.sole_language_bytes = static_cast<int>(s.get_int("sole_language_bytes", o.sole_language_bytes, 0, 1 << 20));
   o.model_path = s.get_string("model", o.model_path);  // "" disables the second opinion
+  o.model_text_bytes = static_cast<size_t>(s.get_int("model_text_bytes", static_cast<int64_t>(o.model_text_bytes), 0, 1 << 20));
   o.override_margin = s.get_double("override_margin", o.override_margin, 0.0, 100.0);
   return std::make_unique<LangidStage>(std::move(o));
 }

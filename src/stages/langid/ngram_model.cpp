@@ -17,6 +17,9 @@ namespace newsflow::langid {
 namespace {
 constexpr char kMagic[8] = {'N', 'F', 'L', 'I', 'D', 'N', 'G', '1'};
 
+// Fibonacci hashing: the top bits of the product mix all bits of the key.
+size_t slot_of(uint32_t h, int shift) { return static_cast<size_t>((h * 0x9E3779B97F4A7C15ull) >> shift); }
+
 bool is_word_char(char32_t c) {
   const utf8proc_category_t cat = utf8proc_category(static_cast<utf8proc_int32_t>(c));
   return (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_ME);  // letters and marks
@@ -89,12 +92,12 @@ std::vector<NgramScore> NgramModel::score(std::string_view text, const std::vect
   if (n_grams) *n_grams = hashes.size();
   std::vector<uint64_t> cost(idx.size(), 0);
   for (uint32_t h : hashes) {
-    auto it = std::lower_bound(entries_.begin(), entries_.end(), h, [](const Entry& e, uint32_t v) { return e.hash < v; });
+    const auto [first, last] = find(h);
     for (size_t k = 0; k < idx.size(); ++k) {
       uint8_t c = unseen_cost_[idx[k]];
-      for (auto j = it; j != entries_.end() && j->hash == h; ++j) {
-        if (j->lang == idx[k]) {
-          c = j->cost;
+      for (uint32_t j = first; j < last; ++j) {
+        if (entries_[j].lang == idx[k]) {
+          c = entries_[j].cost;
           break;
         }
       }
@@ -105,6 +108,35 @@ std::vector<NgramScore> NgramModel::score(std::string_view text, const std::vect
   for (size_t k = 0; k < idx.size(); ++k) out.push_back({langs_[idx[k]], -static_cast<double>(cost[k]) / kScale});
   std::sort(out.begin(), out.end(), [](const NgramScore& a, const NgramScore& b) { return a.log_prob > b.log_prob; });
   return out;
+}
+
+void NgramModel::build_index() {
+  size_t unique = 0;
+  for (size_t i = 0; i < entries_.size(); ++i) unique += (i == 0 || entries_[i].hash != entries_[i - 1].hash);
+  size_t size = 16;
+  shift_ = 60;
+  while (size < unique * 2) size <<= 1, --shift_;
+  slots_.assign(size, 0);
+  const size_t mask = size - 1;
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    if (i > 0 && entries_[i].hash == entries_[i - 1].hash) continue;
+    size_t s = slot_of(entries_[i].hash, shift_);
+    while (slots_[s] != 0) s = (s + 1) & mask;
+    slots_[s] = static_cast<uint32_t>(i + 1);
+  }
+}
+
+std::pair<uint32_t, uint32_t> NgramModel::find(uint32_t h) const {
+  if (slots_.empty()) return {0, 0};
+  const size_t mask = slots_.size() - 1;
+  for (size_t s = slot_of(h, shift_); slots_[s] != 0; s = (s + 1) & mask) {
+    const uint32_t first = slots_[s] - 1;
+    if (entries_[first].hash != h) continue;
+    uint32_t last = first;
+    while (last < entries_.size() && entries_[last].hash == h) ++last;
+    return {first, last};
+  }
+  return {0, 0};
 }
 
 NgramModel NgramModel::train(const std::string& dir, const std::vector<std::string>& langs, size_t top_k) {
@@ -142,6 +174,7 @@ NgramModel NgramModel::train(const std::string& dir, const std::vector<std::stri
   const uint8_t unseen = *std::max_element(m.unseen_cost_.begin(), m.unseen_cost_.end());
   std::fill(m.unseen_cost_.begin(), m.unseen_cost_.end(), unseen);
   std::sort(m.entries_.begin(), m.entries_.end(), [](const Entry& a, const Entry& b) { return a.hash != b.hash ? a.hash < b.hash : a.lang < b.lang; });
+  m.build_index();
   return m;
 }
 
@@ -214,6 +247,7 @@ NgramModel NgramModel::load(const std::string& path) {
   if (!std::is_sorted(m.entries_.begin(), m.entries_.end(), [](const Entry& a, const Entry& b) { return a.hash < b.hash; })) {
     throw std::runtime_error("corrupt langid model " + path);
   }
+  m.build_index();
   return m;
 }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace newsflow::langid {
@@ -49,6 +50,12 @@ class NgramModel {
   std::vector<std::string> langs_;
   std::vector<uint8_t> unseen_cost_;  // per language, for n-grams not in its list
   std::vector<Entry> entries_;        // sorted by (hash, lang)
+  // Open-addressing index over entries_: slot = 1 + index of the first entry of a hash, 0 = empty.
+  std::vector<uint32_t> slots_;
+  int shift_ = 60;  // 64 - log2(slots_.size())
+  void build_index();
+  // Entries for hash `h` as [first, last) indices into entries_ (empty range when unknown).
+  std::pair<uint32_t, uint32_t> find(uint32_t h) const;
 };
 
 }  // namespace newsflow::langid

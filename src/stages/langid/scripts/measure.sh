@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Reproduces the langid measurements in ../README.md. Run from the repo root after building
+# newsflow_langid_tool and newsflow_langid_tool_default_tables; data from ../shared/data/langid.
+set -euo pipefail
+B=${BUILD:-build}/src/stages/langid
+D=${DATA:-../shared/data/langid}
+S=src/stages/langid/scripts
+$B/newsflow_langid_tool languages > /tmp/langid-cld2full.langs
+python3 $S/select_udhr.py --data-dir "$D" --min-chars 200 --languages /tmp/langid-cld2full.langs --out /tmp/udhr-cld2-200.jsonl
+python3 $S/select_udhr.py --data-dir "$D" --min-chars 200 --out /tmp/udhr-std-200.jsonl
+python3 $S/select_udhr.py --data-dir "$D" --languages /tmp/langid-cld2full.langs --out /tmp/udhr-cld2-all.jsonl
+python3 $S/make_udhr_docs.py --data /tmp/udhr-cld2-all.jsonl --out /tmp/udhr-docs.jsonl
+run() { echo "== $*"; "$@" | tail -1; }
+for data in "--data /tmp/udhr-cld2-200.jsonl" "--data /tmp/udhr-std-200.jsonl" "--data $D/lingua-testdata --format lingua"; do
+  run $B/newsflow_langid_tool_default_tables eval langid $data --plain-cld2
+  run $B/newsflow_langid_tool eval langid $data --plain-cld2
+  run $B/newsflow_langid_tool eval langid $data --model ""
+  run $B/newsflow_langid_tool eval langid $data
+  run $B/newsflow_langid_tool eval langid $data --report-unreliable
+done
+for p in 128 256 512 1024 2048 1048576; do
+  run $B/newsflow_langid_tool eval langid --data /tmp/udhr-docs.jsonl --body-prefix $p
+  run $B/newsflow_langid_tool eval langid --data /tmp/udhr-docs.jsonl --body-prefix $p --plain-cld2
+done
