@@ -28,7 +28,7 @@ struct EvalOpts {
 };
 
 struct TrainOpts {
-  std::string data, dev, out, lang = "en", format = "conll", dev_format, clusters, groups;
+  std::string data, dev, out, lang = "en", format = "conll", dev_format, groups;
   std::vector<std::string> extra;
   int epochs = 10;
   uint32_t bits = 19;
@@ -41,7 +41,7 @@ uint32_t parse_groups(const std::string& spec) {
   const std::pair<const char*, uint32_t> names[] = {
       {"affix", fg_affix},       {"context2", fg_context2}, {"shape_ctx", fg_shape_ctx}, {"gazetteer", fg_gazetteer},
       {"clusters", fg_clusters}, {"two_pass", fg_two_pass}, {"doc_case", fg_doc_case},
-      {"chars", fg_chars}};
+      {"chars", fg_chars}, {"trigger", fg_trigger}};
   size_t i = 0;
   while (i < spec.size()) {
     size_t j = spec.find(',', i);
@@ -112,7 +112,6 @@ void run_train(const TrainOpts& o) {
   t.out_path = o.out.empty() ? "config/models/ner-" + o.lang + ".bin" : o.out;
   t.format = format_of(o.format);
   t.dev_format = format_of(o.dev_format.empty() ? o.format : o.dev_format);
-  t.cluster_text = o.clusters;
   t.epochs = o.epochs;
   t.bits = o.bits;
   t.seed = o.seed;
@@ -158,7 +157,6 @@ void register_entities_cli(CLI::App& eval, CLI::App& train) {
   t->add_option("--bits", to->bits, "log2 of hashed feature rows")->capture_default_str()->check(CLI::Range(12, 24));
   t->add_option("--seed", to->seed, "random seed")->capture_default_str();
   t->add_option("--groups", to->groups, "feature groups to switch off/on, e.g. -gazetteer,-two_pass");
-  t->add_option("--clusters", to->clusters, "text (JSONL with title/body, or plain) to induce word clusters from");
   t->callback([to] { run_train(*to); });
 }
 

@@ -29,7 +29,7 @@ enum : uint64_t {
   T_BIAS = 1, T_W, T_LW, T_SS, T_LS, T_PRE, T_SUF = T_PRE + 3, T_LWm1 = T_SUF + 4, T_LWp1, T_LWm2, T_LWp2,
   T_Wm1, T_Wp1, T_SSm1, T_SSp1, T_SS3, T_SSm1_0, T_SS0_p1, T_BIm1, T_BIp1, T_START_LW, T_CAPS_LW, T_CAPS_SS,
   T_GAZ, T_GAZm1, T_GAZp1, T_GAZ_SS, T_CLS, T_CLSm1, T_CLSp1, T_CLS_SS, T_DOCCASE, T_DOCCASE_SS, T_HIST_HAS,
-  T_HIST_MAJ, T_HIST_MAJ_SS, T_HIST_SELF, T_HIST_O, T_SUF3m1, T_SUF3p1, T_SUF56, T_TRI, T_BIm2, T_BIp2,
+  T_HIST_MAJ, T_HIST_MAJ_SS, T_HIST_SELF, T_HIST_O, T_SUF3m1, T_SUF3p1, T_SUF56, T_TRI, T_BIm2, T_BIp2, T_TRIGm1, T_TRIGp1, T_TRIGm2,
   T_P1 = 100, T_P2P1, T_P1_LW, T_P1_SS,
 };
 
@@ -284,6 +284,11 @@ void token_features(const NerDoc& doc, std::span<const TokInfo> info, uint32_t g
         for (int q = 0; q < t.ntri; ++q) add(T_TRI, t.tri[q]);
         add(T_BIm2, mix(m2 ? m2->lw : kBos, lwm1));
         add(T_BIp2, mix(lwp1, p2 ? p2->lw : kEos));
+      }
+      if (groups & fg_trigger) {
+        add(T_TRIGm1, mix(lwm1, t.sshape));
+        add(T_TRIGp1, mix(t.sshape, lwp1));
+        add(T_TRIGm2, mix(m2 ? m2->lw : kBos, t.sshape));
       }
       if (groups & fg_context2) {
         add(T_LWm2, m2 ? m2->lw : kBos);

@@ -35,7 +35,8 @@ enum FeatureGroup : uint32_t {
   fg_two_pass = 32,  // document-level second pass
   fg_doc_case = 64,  // how a word is cased elsewhere in the document
   fg_chars = 128,    // long suffixes, character trigrams, outer word bigrams
-  fg_all = 255,
+  fg_trigger = 256,  // neighbour word x own shape ("minister X", "X said")
+  fg_all = 511,
 };
 
 // One document to tag: tokens (views into caller text) and sentence ranges over them.
