@@ -104,6 +104,9 @@ void token_info(const NerDoc& doc, const Gazetteer* gaz, const ClusterMap* clust
 // per token the second-pass document features computed from pass-1 labels.
 void token_features(const NerDoc& doc, std::span<const TokInfo> info, uint32_t groups, std::span<const uint8_t> pass1,
                     uint32_t mask, std::vector<uint32_t>& feats);
+// Appends the second-pass document features to features computed without them.
+void history_features(std::span<const TokInfo> info, std::span<const uint8_t> pass1, uint32_t mask,
+                      std::vector<uint32_t>& feats);
 // Hashed ids of the features that depend on the previous two labels.
 void tag_features(const TokInfo& t, int p1, int p2, uint32_t mask, uint32_t out[kTagFeats]);
 // Greedy BIO-constrained decoding of one pass with precomputed token features.
