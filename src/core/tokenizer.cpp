@@ -47,16 +47,24 @@ bool is_ideograph(char32_t c) {
          (c >= 0x20000 && c <= 0x2FA1F) || (c >= 0xF900 && c <= 0xFAFF);
 }
 
-Cp peek(std::string_view s, size_t i) {
-  Cp r;
+Cp peek_slow(std::string_view s, size_t i);
+
+// ASCII inline, everything else out of line.
+inline Cp peek(std::string_view s, size_t i) {
   const auto b = static_cast<unsigned char>(s[i]);
-  if (b < 0x80) {
+  if (b < 0x80) [[likely]] {
+    Cp r;
     r.cp = b;
     r.cls = kAscii[b];
     r.upper = b >= 'A' && b <= 'Z';
     r.lower = b >= 'a' && b <= 'z';
     return r;
   }
+  return peek_slow(s, i);
+}
+
+__attribute__((noinline)) Cp peek_slow(std::string_view s, size_t i) {
+  Cp r;
   size_t j = i;
   r.cp = utf8::next(s, j);
   r.len = static_cast<uint32_t>(j - i);

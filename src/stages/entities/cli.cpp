@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <iostream>
@@ -25,10 +26,11 @@ double thread_cpu_seconds() {
 
 struct EvalOpts {
   std::string data, lang = "en", format = "conll", model;
+  int repeat = 3;
 };
 
 struct TrainOpts {
-  std::string data, dev, out, lang = "en", format = "conll", dev_format, clusters, groups;
+  std::string data, dev, out, lang = "en", format = "conll", dev_format, groups;
   std::vector<std::string> extra;
   int epochs = 10;
   uint32_t bits = 19;
@@ -41,7 +43,7 @@ uint32_t parse_groups(const std::string& spec) {
   const std::pair<const char*, uint32_t> names[] = {
       {"affix", fg_affix},       {"context2", fg_context2}, {"shape_ctx", fg_shape_ctx}, {"gazetteer", fg_gazetteer},
       {"clusters", fg_clusters}, {"two_pass", fg_two_pass}, {"doc_case", fg_doc_case},
-      {"chars", fg_chars}};
+      {"chars", fg_chars}, {"trigger", fg_trigger}};
   size_t i = 0;
   while (i < spec.size()) {
     size_t j = spec.find(',', i);
@@ -88,18 +90,26 @@ void run_eval(const EvalOpts& o) {
   std::vector<std::vector<uint8_t>> pred(views.size());
   NerScratch scratch;
   // Per-core speed: this thread's CPU time (the machine may be shared), wall time shown too.
-  const auto t0 = std::chrono::steady_clock::now();
-  const double c0 = thread_cpu_seconds();
-  for (size_t i = 0; i < views.size(); ++i) model->tag(views[i], pred[i], scratch);
-  const double secs = thread_cpu_seconds() - c0;
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  // Best of --repeat runs: the machine may be shared, the fastest run is the least disturbed one.
+  double secs = 1e300, wall = 0;
+  for (int r = 0; r < std::max(1, o.repeat); ++r) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const double c0 = thread_cpu_seconds();
+    for (size_t i = 0; i < views.size(); ++i) model->tag(views[i], pred[i], scratch);
+    const double c = thread_cpu_seconds() - c0;
+    if (c < secs) {
+      secs = c;
+      wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    }
+  }
   NerScores s;
   for (size_t i = 0; i < views.size(); ++i) s.add(corpus.docs[i].sentences, corpus.docs[i].tags, pred[i]);
   const double tps = secs > 0 ? static_cast<double>(corpus.tokens) / secs : 0.0;
   std::cout << fmt::format("NER eval: {} ({} docs, {} sentences, {} tokens), model {} [{}]\n", o.data,
                            corpus.docs.size(), corpus.sentences, corpus.tokens, path, model->lang());
   std::cout << s.table();
-  std::cout << fmt::format("tagging: {:.3f} s CPU ({:.3f} s wall), {:.0f} tokens/s per core\n", secs, wall, tps);
+  std::cout << fmt::format("tagging: {:.3f} s CPU ({:.3f} s wall), {:.0f} tokens/s per core (best of {})\n", secs,
+                           wall, tps, std::max(1, o.repeat));
   std::cout << fmt::format("{{\"f1\": {:.4f}, \"precision\": {:.4f}, \"recall\": {:.4f}, \"tokens_per_s\": {:.0f}}}\n",
                            s.f1(), s.precision(), s.recall(), tps);
 }
@@ -112,7 +122,6 @@ void run_train(const TrainOpts& o) {
   t.out_path = o.out.empty() ? "config/models/ner-" + o.lang + ".bin" : o.out;
   t.format = format_of(o.format);
   t.dev_format = format_of(o.dev_format.empty() ? o.format : o.dev_format);
-  t.cluster_text = o.clusters;
   t.epochs = o.epochs;
   t.bits = o.bits;
   t.seed = o.seed;
@@ -143,6 +152,9 @@ void register_entities_cli(CLI::App& eval, CLI::App& train) {
   e->add_option("--lang", eo->lang, "model language (config/models/ner-LANG.bin)")->capture_default_str();
   e->add_option("--format", eo->format, "conll | wikiann | germeval")->capture_default_str();
   e->add_option("--model", eo->model, "model file (overrides --lang)");
+  e->add_option("--repeat", eo->repeat, "tag the data N times, report the fastest (speed only)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
   e->callback([eo] { run_eval(*eo); });
 
   auto to = std::make_shared<TrainOpts>();
@@ -158,7 +170,6 @@ void register_entities_cli(CLI::App& eval, CLI::App& train) {
   t->add_option("--bits", to->bits, "log2 of hashed feature rows")->capture_default_str()->check(CLI::Range(12, 24));
   t->add_option("--seed", to->seed, "random seed")->capture_default_str();
   t->add_option("--groups", to->groups, "feature groups to switch off/on, e.g. -gazetteer,-two_pass");
-  t->add_option("--clusters", to->clusters, "text (JSONL with title/body, or plain) to induce word clusters from");
   t->callback([to] { run_train(*to); });
 }
 

@@ -29,6 +29,7 @@ struct Scratch {
   std::vector<uint64_t> folded;
   std::vector<Chunk> chunks;
   std::vector<Mention> mentions;
+  std::vector<std::pair<uint32_t, uint32_t>> taken;  // token ranges claimed by watchlist matches
   std::string buf;
 };
 
@@ -102,7 +103,8 @@ class EntitiesStage final : public Stage {
     auto tok = [&](uint32_t i) -> const Token& { return i < nt ? s.title.tokens[i] : s.body.tokens[i - nt]; };
     s.mentions.clear();
     // Watchlist matches first: they win over overlapping NER chunks.
-    std::vector<std::pair<uint32_t, uint32_t>> taken;
+    auto& taken = s.taken;
+    taken.clear();
     if (watch) {
       for (int f = 0; f < 2; ++f) {
         const auto& tt = f == 0 ? s.title : s.body;
@@ -156,7 +158,7 @@ class EntitiesStage final : public Stage {
     m.end = tok(e - 1).end;
     m.type = type;
     m.watch = watch;
-    for (uint32_t i = b; i < e; ++i) m.words.push_back(s.doc.tokens[i]);
+    m.words = std::span<const std::string_view>(s.doc.tokens).subspan(b, e - b);  // stable until process() returns
     (void)a;
     s.mentions.push_back(std::move(m));
   }

@@ -192,19 +192,21 @@ TEST(Linker, SurnamesAcronymsAndSalience) {
   Article a;
   a.title = "Scholz meets FT";
   a.body = "Olaf Scholz spoke to the Financial Times. Later Scholz left.";
-  auto m = [&](Field f, std::string_view text, std::vector<std::string_view> words, int type) {
+  static const std::vector<std::string_view> scholz = {"Scholz"}, ft = {"FT"}, olaf = {"Olaf", "Scholz"},
+                                              times = {"Financial", "Times"};
+  auto m = [&](Field f, std::string_view text, const std::vector<std::string_view>& words, int type) {
     const std::string_view src = a.text(f);
     const auto pos = static_cast<uint32_t>(src.find(text));
-    return Mention{f, pos, pos + static_cast<uint32_t>(text.size()), std::move(words), type, -1, 0};
+    return Mention{f, pos, pos + static_cast<uint32_t>(text.size()), words, type, -1, 0};
   };
   std::vector<Mention> ms = {
-      m(Field::title, "Scholz", {"Scholz"}, 0),
-      m(Field::title, "FT", {"FT"}, 1),
-      m(Field::body, "Olaf Scholz", {"Olaf", "Scholz"}, 0),
-      m(Field::body, "Financial Times", {"Financial", "Times"}, 1),
+      m(Field::title, "Scholz", scholz, 0),
+      m(Field::title, "FT", ft, 1),
+      m(Field::body, "Olaf Scholz", olaf, 0),
+      m(Field::body, "Financial Times", times, 1),
   };
   const auto later = static_cast<uint32_t>(a.body.rfind("Scholz"));
-  ms.push_back(Mention{Field::body, later, later + 6, {"Scholz"}, 2, -1, 0});  // mistyped as LOC
+  ms.push_back(Mention{Field::body, later, later + 6, scholz, 2, -1, 0});  // mistyped as LOC
   std::vector<Entity> out;
   link_mentions(ms, nullptr, a, 40, out);
   ASSERT_EQ(out.size(), 2u);

@@ -17,7 +17,7 @@ struct Cluster {
   double votes[kTypes] = {0, 0, 0, 0};
 };
 
-std::string key_of(const std::vector<std::string_view>& words) {
+std::string key_of(std::span<const std::string_view> words) {
   std::string k, buf;
   for (const auto& w : words) {
     if (!k.empty()) k += ' ';
@@ -45,7 +45,7 @@ bool is_function_word(std::string_view w) {
   return false;
 }
 
-std::string initials(const std::vector<std::string_view>& words) {
+std::string initials(std::span<const std::string_view> words) {
   std::string s;
   for (const auto& w : words) {
     if (w.empty() || is_function_word(w)) continue;

@@ -2,6 +2,7 @@
 // ("Scholz" -> "Olaf Scholz"), acronyms ("FT" -> "Financial Times") and watchlist matches.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,7 +15,7 @@ namespace newsflow::entities {
 struct Mention {
   Field field;
   uint32_t start, end;                // byte offsets into the field
-  std::vector<std::string_view> words;  // token texts (views into the article)
+  std::span<const std::string_view> words;  // token texts (views into the article)
   int type;                           // 0..3 (kTypeNames)
   int watch = -1;                     // watchlist entity index, -1 none
   uint32_t sentence = 0;              // sentence index in the article (title first)

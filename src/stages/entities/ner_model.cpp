@@ -29,12 +29,15 @@ enum : uint64_t {
   T_BIAS = 1, T_W, T_LW, T_SS, T_LS, T_PRE, T_SUF = T_PRE + 3, T_LWm1 = T_SUF + 4, T_LWp1, T_LWm2, T_LWp2,
   T_Wm1, T_Wp1, T_SSm1, T_SSp1, T_SS3, T_SSm1_0, T_SS0_p1, T_BIm1, T_BIp1, T_START_LW, T_CAPS_LW, T_CAPS_SS,
   T_GAZ, T_GAZm1, T_GAZp1, T_GAZ_SS, T_CLS, T_CLSm1, T_CLSp1, T_CLS_SS, T_DOCCASE, T_DOCCASE_SS, T_HIST_HAS,
-  T_HIST_MAJ, T_HIST_MAJ_SS, T_HIST_SELF, T_HIST_O, T_SUF3m1, T_SUF3p1, T_SUF56, T_TRI, T_BIm2, T_BIp2,
+  T_HIST_MAJ, T_HIST_MAJ_SS, T_HIST_SELF, T_HIST_O, T_SUF3m1, T_SUF3p1, T_SUF56, T_TRI, T_BIm2, T_BIp2, T_TRIGm1, T_TRIGp1, T_TRIGm2,
   T_P1 = 100, T_P2P1, T_P1_LW, T_P1_SS,
 };
 
 constexpr uint64_t kBos = 0x1111111111111111ull, kEos = 0x2222222222222222ull;
 constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
+typedef int16_t v8i16 __attribute__((vector_size(16)));
+typedef int32_t v8i32 __attribute__((vector_size(32)));
+static_assert(kLabels == 9, "decode sums labels 0..7 as a vector plus label 8");
 constexpr char kMagic[8] = {'N', 'F', 'N', 'E', 'R', '0', '0', '2'};
 
 inline uint32_t fid(uint64_t tmpl, uint64_t v, uint32_t mask) {
@@ -240,6 +243,19 @@ void doc_history(std::span<const TokInfo> info, std::span<const uint8_t> pass1, 
   }
 }
 
+void add_history(const Hist& h, const TokInfo& t, uint8_t self, uint32_t mask, uint32_t* f, int& k) {
+  auto add = [&](uint64_t tmpl, uint64_t v) {
+    if (k < kMaxFeats) f[k++] = fid(tmpl, v, mask);
+  };
+  for (int ty = 0; ty < kTypes; ++ty) {
+    if (h.has & (1u << ty)) add(T_HIST_HAS, static_cast<uint64_t>(ty));
+  }
+  add(T_HIST_MAJ, h.maj);
+  add(T_HIST_MAJ_SS, mix(h.maj, t.sshape));
+  add(T_HIST_O, h.o ? 1 : 0);
+  add(T_HIST_SELF, self);
+}
+
 }  // namespace
 
 void token_features(const NerDoc& doc, std::span<const TokInfo> info, uint32_t groups, std::span<const uint8_t> pass1,
@@ -285,6 +301,11 @@ void token_features(const NerDoc& doc, std::span<const TokInfo> info, uint32_t g
         add(T_BIm2, mix(m2 ? m2->lw : kBos, lwm1));
         add(T_BIp2, mix(lwp1, p2 ? p2->lw : kEos));
       }
+      if (groups & fg_trigger) {
+        add(T_TRIGm1, mix(lwm1, t.sshape));
+        add(T_TRIGp1, mix(t.sshape, lwp1));
+        add(T_TRIGm2, mix(m2 ? m2->lw : kBos, t.sshape));
+      }
       if (groups & fg_context2) {
         add(T_LWm2, m2 ? m2->lw : kBos);
         add(T_LWp2, p2 ? p2->lw : kEos);
@@ -322,17 +343,20 @@ void token_features(const NerDoc& doc, std::span<const TokInfo> info, uint32_t g
         add(T_DOCCASE, dc);
         add(T_DOCCASE_SS, mix(dc, t.sshape));
       }
-      if (second) {
-        const Hist& h = hist[i];
-        for (int ty = 0; ty < kTypes; ++ty) {
-          if (h.has & (1u << ty)) add(T_HIST_HAS, static_cast<uint64_t>(ty));
-        }
-        add(T_HIST_MAJ, h.maj);
-        add(T_HIST_MAJ_SS, mix(h.maj, t.sshape));
-        add(T_HIST_O, h.o ? 1 : 0);
-        add(T_HIST_SELF, pass1[i]);
-      }
+      if (second) add_history(hist[i], t, pass1[i], mask, f, k);
     }
+  }
+}
+
+void history_features(std::span<const TokInfo> info, std::span<const uint8_t> pass1, uint32_t mask,
+                      std::vector<uint32_t>& feats) {
+  std::vector<Hist> hist;
+  doc_history(info, pass1, hist);
+  for (size_t i = 0; i < info.size(); ++i) {
+    uint32_t* f = &feats[i * kMaxFeats];
+    int k = 0;
+    while (k < kMaxFeats && f[k] != kNone) ++k;
+    add_history(hist[i], info[i], pass1[i], mask, f, k);
   }
 }
 
@@ -352,7 +376,6 @@ void decode(const NerDoc& doc, std::span<const TokInfo> info, std::span<const ui
   for (const Sentence& s : doc.sentences) {
     int p1 = kLabels, p2 = kLabels;  // sentence start
     for (uint32_t i = s.first; i < s.last && i < n; ++i) {
-      int32_t sc[kLabels] = {0};
       const uint32_t* f = &feats[static_cast<size_t>(i) * kMaxFeats];
       if (i + 2 < n) {  // rows are scattered over megabytes: fetch the next tokens' rows early
         const uint32_t* nf = f + 2 * kMaxFeats;
@@ -361,16 +384,23 @@ void decode(const NerDoc& doc, std::span<const TokInfo> info, std::span<const ui
           __builtin_prefetch(W + static_cast<size_t>(nf[k]) * kLabels + kLabels - 1);
         }
       }
-      for (int k = 0; k < kMaxFeats && f[k] != kNone; ++k) {
-        const int16_t* row = W + static_cast<size_t>(f[k]) * kLabels;
-        for (int l = 0; l < kLabels; ++l) sc[l] += row[l];
-      }
+      // Labels 0..7 as one 8-lane vector, label 8 apart (rows are 9 wide).
+      v8i32 acc = {0, 0, 0, 0, 0, 0, 0, 0};
+      int32_t acc8 = 0;
+      auto add_row = [&](uint32_t id) {
+        const int16_t* row = W + static_cast<size_t>(id) * kLabels;
+        v8i16 r;
+        std::memcpy(&r, row, sizeof r);
+        acc += __builtin_convertvector(r, v8i32);
+        acc8 += row[8];
+      };
+      for (int k = 0; k < kMaxFeats && f[k] != kNone; ++k) add_row(f[k]);
       uint32_t tf[kTagFeats];
       tag_features(info[i], p1, p2, mask, tf);
-      for (uint32_t id : tf) {
-        const int16_t* row = W + static_cast<size_t>(id) * kLabels;
-        for (int l = 0; l < kLabels; ++l) sc[l] += row[l];
-      }
+      for (uint32_t id : tf) add_row(id);
+      int32_t sc[kLabels];
+      for (int l = 0; l < 8; ++l) sc[l] = acc[l];
+      sc[8] = acc8;
       const int prev = p1 == kLabels ? 0 : p1;
       int best = 0;
       for (int l = 1; l < kLabels; ++l) {
@@ -390,7 +420,11 @@ void NerModel::tag(const NerDoc& doc, std::vector<uint8_t>& labels, NerScratch& 
   decode(doc, sc.info, sc.feats, pass1_, label_mask_, labels);
   if ((groups_ & fg_two_pass) && !pass2_.w.empty()) {
     sc.first = labels;
-    token_features(doc, sc.info, groups_, sc.first, (1u << pass2_.bits) - 1, sc.feats);
+    if (pass2_.bits == pass1_.bits) {
+      history_features(sc.info, sc.first, (1u << pass2_.bits) - 1, sc.feats);  // base features are shared
+    } else {
+      token_features(doc, sc.info, groups_, sc.first, (1u << pass2_.bits) - 1, sc.feats);
+    }
     decode(doc, sc.info, sc.feats, pass2_, label_mask_, labels);
   }
 }

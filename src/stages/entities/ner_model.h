@@ -35,7 +35,8 @@ enum FeatureGroup : uint32_t {
   fg_two_pass = 32,  // document-level second pass
   fg_doc_case = 64,  // how a word is cased elsewhere in the document
   fg_chars = 128,    // long suffixes, character trigrams, outer word bigrams
-  fg_all = 255,
+  fg_trigger = 256,  // neighbour word x own shape ("minister X", "X said")
+  fg_all = 511,
 };
 
 // One document to tag: tokens (views into caller text) and sentence ranges over them.
@@ -103,6 +104,9 @@ void token_info(const NerDoc& doc, const Gazetteer* gaz, const ClusterMap* clust
 // per token the second-pass document features computed from pass-1 labels.
 void token_features(const NerDoc& doc, std::span<const TokInfo> info, uint32_t groups, std::span<const uint8_t> pass1,
                     uint32_t mask, std::vector<uint32_t>& feats);
+// Appends the second-pass document features to features computed without them.
+void history_features(std::span<const TokInfo> info, std::span<const uint8_t> pass1, uint32_t mask,
+                      std::vector<uint32_t>& feats);
 // Hashed ids of the features that depend on the previous two labels.
 void tag_features(const TokInfo& t, int p1, int p2, uint32_t mask, uint32_t out[kTagFeats]);
 // Greedy BIO-constrained decoding of one pass with precomputed token features.

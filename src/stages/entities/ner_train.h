@@ -21,7 +21,7 @@ struct TrainOptions {
   ConllFormat format = ConllFormat::conll;
   ConllFormat dev_format = ConllFormat::conll;
   std::string iso_codes_dir = "/usr/share/iso-codes/json";  // external gazetteer (Debian iso-codes)
-  std::string cluster_text;  // JSONL (title/body) or plain text for word clusters; empty = none
+  std::string cluster_text;  // reserved: word-cluster induction is not implemented, must stay empty
   int epochs = 10;
   uint32_t bits = 20;
   uint32_t groups = fg_all;
