@@ -161,9 +161,14 @@ int run_gold_check(const std::string& path, const std::string& model_path, bool 
       const int g = static_cast<int>(parse_pol(s["polarity"]));
       sg.push_back(g);
       sp.push_back(pred < 0 ? (g + 1) % 3 : pred);  // a missing target counts as wrong
-      if (verbose && pred != g)
-        fmt::print("  {} SENTIMENT {} got {} want {}\n", a.id, s["target"].get<std::string>(),
-                   pred < 0 ? "none" : std::string(to_string(static_cast<Polarity>(pred))), s["polarity"].get<std::string>());
+      double score = 0, conf = 0;
+      for (const Entity& e : a.entities)
+        if (norm(e.canonical) == norm(s["target"].get<std::string>()) && e.sentiment)
+          score = e.sentiment->score, conf = e.sentiment->confidence;
+      if (verbose)
+        fmt::print("  {} SENTIMENT{} {} got {} want {} (score {:.2f} conf {:.2f})\n", a.id, pred != g ? "" : "-ok",
+                   s["target"].get<std::string>(), pred < 0 ? "none" : std::string(to_string(static_cast<Polarity>(pred))),
+                   s["polarity"].get<std::string>(), score, conf);
     }
     std::set<std::string> gst, pst;
     for (const auto& s : gold["stances"])
@@ -172,6 +177,12 @@ int run_gold_check(const std::string& path, const std::string& model_path, bool 
     for (const Quote& q : a.quotes)
       for (const QuoteTarget& t : q.targets)
         pst.insert(norm(q.speaker) + "|" + norm(t.entity) + "|" + std::string(to_string(t.polarity)));
+    if (verbose) {
+      for (const auto& g : gst)
+        if (!pst.count(g)) fmt::print("  {} STANCE missed {}\n", a.id, g);
+      for (const auto& p : pst)
+        if (!gst.count(p)) fmt::print("  {} STANCE extra {}\n", a.id, p);
+    }
     gold_st += gst.size();
     pred_st += pst.size();
     for (const auto& s : pst) tp_st += gst.count(s);

@@ -45,17 +45,34 @@ void Lexicon::finish(int min_count, double alpha) {
   }
   counts_.clear();
   counts_.shrink_to_fit();
+  index();
+}
+
+void Lexicon::index() {
+  size_t cap = 16;
+  while (cap < entries_.size() * 2) cap <<= 1;
+  slots_.assign(cap, -1);
+  mask_ = cap - 1;
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    uint64_t s = entries_[i].hash & mask_;
+    while (slots_[s] >= 0) s = (s + 1) & mask_;
+    slots_[s] = static_cast<int32_t>(i);
+  }
 }
 
 const Lexicon::Entry* Lexicon::find(uint64_t hash) const {
-  auto it = std::lower_bound(entries_.begin(), entries_.end(), hash,
-                             [](const Entry& e, uint64_t h) { return e.hash < h; });
-  return it != entries_.end() && it->hash == hash ? &*it : nullptr;
+  if (slots_.empty()) return nullptr;
+  for (uint64_t s = hash & mask_;; s = (s + 1) & mask_) {
+    const int32_t i = slots_[s];
+    if (i < 0) return nullptr;
+    if (entries_[static_cast<size_t>(i)].hash == hash) return &entries_[static_cast<size_t>(i)];
+  }
 }
 
 void Lexicon::set_entries(std::vector<Entry> e) {
   entries_ = std::move(e);
   std::sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) { return a.hash < b.hash; });
+  index();
 }
 
 }  // namespace newsflow::stance
