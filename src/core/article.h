@@ -136,6 +136,8 @@ struct Article {
   Route route = Route::output;
   std::optional<Error> error;  // set when route == dead_letter
 
+  std::string output;  // the serialised enriched message, filled by the graph just before the sink
+
   std::string_view text(Field f) const { return f == Field::title ? title : body; }
 };
 

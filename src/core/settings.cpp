@@ -2,36 +2,58 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
+#include <cstdlib>
+
 namespace newsflow {
 
 Settings::Settings(YAML::Node node, std::string path) : node_(std::move(node)), path_(std::move(path)) {
-  if (node_ && !node_.IsNull() && !node_.IsMap()) {
+  if (node_.IsDefined() && !node_.IsNull() && !node_.IsMap()) {
     throw ConfigError(fmt::format("{}: must be a mapping", path_.empty() ? "config" : path_));
   }
 }
 
 std::string Settings::key_path(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
 
-bool Settings::has(const std::string& key) const { return node_ && node_.IsMap() && node_[key] && !node_[key].IsNull(); }
+bool Settings::has(const std::string& key) const {
+  return node_.IsDefined() && node_.IsMap() && node_[key].IsDefined() && !node_[key].IsNull();
+}
 
-YAML::Node Settings::lookup(const std::string& key) {
+// NEWSFLOW_KAFKA_BOOTSTRAP_SERVERS overrides kafka.bootstrap_servers: the name is derived from the
+// key being read, so underscores inside key names are never ambiguous.
+static std::string env_name(const std::string& path) {
+  std::string name = "NEWSFLOW_";
+  for (char c : path) name += (c == '.') ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return name;
+}
+
+std::optional<YAML::Node> Settings::lookup(const std::string& key) {
   known_.insert(key);
-  if (!node_ || !node_.IsMap()) return YAML::Node();
+  if (const char* env = std::getenv(env_name(key_path(key)).c_str()); env != nullptr) {
+    try {
+      return YAML::Load(env);
+    } catch (const YAML::Exception&) {
+      throw ConfigError(fmt::format("{}: environment override {} is not valid YAML", key_path(key), env_name(key_path(key))));
+    }
+  }
+  if (!node_.IsDefined() || !node_.IsMap()) return std::nullopt;
   YAML::Node v = node_[key];
-  if (!v || v.IsNull()) return YAML::Node();
+  if (!v.IsDefined() || v.IsNull()) return std::nullopt;
   return v;
 }
 
 std::string Settings::get_string(const std::string& key, const std::string& def) {
-  YAML::Node v = lookup(key);
-  if (!v) return def;
+  auto found = lookup(key);
+  if (!found) return def;
+  YAML::Node v = *found;
   if (!v.IsScalar()) throw ConfigError(fmt::format("{}: expected a string", key_path(key)));
   return v.Scalar();
 }
 
 int64_t Settings::get_int(const std::string& key, int64_t def, int64_t min, int64_t max) {
-  YAML::Node v = lookup(key);
-  if (!v) return def;
+  auto found = lookup(key);
+  if (!found) return def;
+  YAML::Node v = *found;
   int64_t out = 0;
   if (!v.IsScalar() || !YAML::convert<int64_t>::decode(v, out)) {
     throw ConfigError(fmt::format("{}: expected an integer", key_path(key)));
@@ -43,8 +65,9 @@ int64_t Settings::get_int(const std::string& key, int64_t def, int64_t min, int6
 }
 
 double Settings::get_double(const std::string& key, double def, double min, double max) {
-  YAML::Node v = lookup(key);
-  if (!v) return def;
+  auto found = lookup(key);
+  if (!found) return def;
+  YAML::Node v = *found;
   double out = 0;
   if (!v.IsScalar() || !YAML::convert<double>::decode(v, out)) {
     throw ConfigError(fmt::format("{}: expected a number", key_path(key)));
@@ -56,8 +79,9 @@ double Settings::get_double(const std::string& key, double def, double min, doub
 }
 
 bool Settings::get_bool(const std::string& key, bool def) {
-  YAML::Node v = lookup(key);
-  if (!v) return def;
+  auto found = lookup(key);
+  if (!found) return def;
+  YAML::Node v = *found;
   bool out = false;
   if (!v.IsScalar() || !YAML::convert<bool>::decode(v, out)) {
     throw ConfigError(fmt::format("{}: expected true or false", key_path(key)));
@@ -66,8 +90,9 @@ bool Settings::get_bool(const std::string& key, bool def) {
 }
 
 std::vector<std::string> Settings::get_string_list(const std::string& key, const std::vector<std::string>& def) {
-  YAML::Node v = lookup(key);
-  if (!v) return def;
+  auto found = lookup(key);
+  if (!found) return def;
+  YAML::Node v = *found;
   if (!v.IsSequence()) throw ConfigError(fmt::format("{}: expected a list", key_path(key)));
   std::vector<std::string> out;
   for (const auto& item : v) {
@@ -86,9 +111,10 @@ std::string Settings::get_enum(const std::string& key, const std::string& def, c
 }
 
 std::map<std::string, std::string> Settings::get_string_map(const std::string& key) {
-  YAML::Node v = lookup(key);
+  auto found = lookup(key);
   std::map<std::string, std::string> out;
-  if (!v) return out;
+  if (!found) return out;
+  YAML::Node v = *found;
   if (!v.IsMap()) throw ConfigError(fmt::format("{}: expected a mapping", key_path(key)));
   for (const auto& kv : v) {
     const std::string k = kv.first.as<std::string>();
@@ -98,10 +124,13 @@ std::map<std::string, std::string> Settings::get_string_map(const std::string& k
   return out;
 }
 
-Settings Settings::section(const std::string& key) { return Settings(lookup(key), key_path(key)); }
+Settings Settings::section(const std::string& key) {
+  auto found = lookup(key);
+  return Settings(found ? *found : YAML::Node(), key_path(key));
+}
 
 void Settings::finish() const {
-  if (!node_ || !node_.IsMap()) return;
+  if (!node_.IsDefined() || !node_.IsMap()) return;
   for (const auto& kv : node_) {
     const std::string k = kv.first.as<std::string>();
     if (!known_.count(k)) {

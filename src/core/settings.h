@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <map>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -42,7 +43,7 @@ class Settings {
   const std::string& path() const { return path_; }
 
  private:
-  YAML::Node lookup(const std::string& key);
+  std::optional<YAML::Node> lookup(const std::string& key);
   std::string key_path(const std::string& key) const;
 
   YAML::Node node_;

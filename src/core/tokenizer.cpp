@@ -162,6 +162,17 @@ size_t scan_word(std::string_view s, size_t i, std::vector<Token>& out) {
         const size_t after = i + c.len + next.len;
         const bool possessive = (next.cp == 's' || next.cp == 'S') && (after >= n || !alnum(peek(s, after)));
         join = !possessive;
+        // French/Italian elision keeps the apostrophe on the article: "l'UE" -> "l'" "UE",
+        // "dell'Unione" -> "dell'" "Unione"; O'Neill stays whole.
+        const std::string_view before = s.substr(start, i - start);
+        static constexpr std::string_view kElide[] = {"l", "d", "j", "n", "s", "c", "m", "t", "qu", "L", "D",
+                                                      "J", "N", "S", "C", "M", "T", "Qu", "dell", "nell",
+                                                      "all", "dall", "sull", "Dell", "Nell", "All", "un", "Un"};
+        if (join && in_list(kElide, before)) {
+          push(out, static_cast<uint32_t>(start), static_cast<uint32_t>(i + c.len), TokenKind::word,
+               static_cast<uint8_t>((prev.upper ? tf_upper_initial : 0) | (c.len > 1 ? tf_non_ascii : 0)));
+          return i + c.len;
+        }
       }
     }
     if (!join) break;
@@ -181,9 +192,13 @@ size_t scan_word(std::string_view s, size_t i, std::vector<Token>& out) {
         k += 1 + l.len;
         ++parts;
       }
-      i = k + 1;
-      flags |= tf_abbrev;
-      if (parts == 1) flags |= tf_title;  // an initial: "J. Smith"
+      // A lone letter keeps its period only as an initial before a capitalised word ("J. Smith").
+      const bool initial = parts == 1 && k + 2 < n && s[k + 1] == ' ' && peek(s, k + 2).upper;
+      if (parts > 1 || initial) {
+        i = k + 1;
+        flags |= tf_abbrev;
+        if (initial) flags |= tf_title;
+      }
       if (parts > 1) {
         // Recompute case over the whole chain.
         bool lower = false;

@@ -60,6 +60,8 @@ TEST(Tokenizer, AbbreviationsKeepTheirPeriod) {
   EXPECT_EQ(words("Mr. Smith met U.S. officials, e.g. in Washington."),
             (V{"Mr.", "Smith", "met", "U.S.", "officials", ",", "e.g.", "in", "Washington", "."}));
   EXPECT_EQ(words("J. K. Rowling"), (V{"J.", "K.", "Rowling"}));
+  EXPECT_EQ(words("posted on X. later"), (V{"posted", "on", "X", ".", "later"}));
+  EXPECT_EQ(words("Plan B."), (V{"Plan", "B", "."}));
   EXPECT_EQ(words("It ended."), (V{"It", "ended", "."}));
   EXPECT_EQ(words("No. 10 said no."), (V{"No.", "10", "said", "no", "."}));
 }
@@ -68,6 +70,7 @@ TEST(Tokenizer, HyphensApostrophesAmpersands) {
   EXPECT_EQ(words("COVID-19 and well-known AT&T"), (V{"COVID-19", "and", "well-known", "AT&T"}));
   EXPECT_EQ(words("Germany's O'Neill"), (V{"Germany", "'s", "O'Neill"}));
   EXPECT_EQ(words("Germany\u2019s"), (V{"Germany", "\u2019s"}));
+  EXPECT_EQ(words("l'UE et dell'Unione"), (V{"l'", "UE", "et", "dell'", "Unione"}));
   EXPECT_EQ(words("rock & roll - fine"), (V{"rock", "&", "roll", "-", "fine"}));
   EXPECT_EQ(words("Wait... what?!"), (V{"Wait", "...", "what", "?!"}));
 }

@@ -1,0 +1,116 @@
+#include "app/config.h"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <regex>
+
+#include "app/stage_registry.h"
+
+namespace newsflow {
+
+void interpolate_env(YAML::Node node, const std::string& path) {
+  if (node.IsMap()) {
+    for (auto kv : node) interpolate_env(kv.second, path.empty() ? kv.first.as<std::string>() : path + "." + kv.first.as<std::string>());
+  } else if (node.IsSequence()) {
+    for (size_t i = 0; i < node.size(); ++i) interpolate_env(node[i], fmt::format("{}[{}]", path, i));
+  } else if (node.IsScalar()) {
+    const std::string& in = node.Scalar();
+    if (in.find("${") == std::string::npos) return;
+    static const std::regex var(R"(\$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\})");
+    std::string out;
+    auto begin = std::sregex_iterator(in.begin(), in.end(), var);
+    size_t last = 0;
+    for (auto it = begin; it != std::sregex_iterator(); ++it) {
+      const auto& m = *it;
+      out.append(in, last, static_cast<size_t>(m.position()) - last);
+      const char* value = std::getenv(m[1].str().c_str());
+      if (value) {
+        out += value;
+      } else if (m[2].matched) {
+        out += m[3].str();
+      } else {
+        throw ConfigError(fmt::format("{}: environment variable {} is not set (use ${{{}:-default}})", path, m[1].str(), m[1].str()));
+      }
+      last = static_cast<size_t>(m.position() + m.length());
+    }
+    out.append(in, last);
+    node = out;
+  }
+}
+
+AppConfig load_config(const std::string& path) {
+  AppConfig cfg;
+  YAML::Node root;
+  cfg.source = path.empty() ? "<defaults>" : path;
+  if (!path.empty()) {
+    if (!std::filesystem::exists(path)) throw ConfigError(fmt::format("{}: file not found", path));
+    try {
+      root = YAML::LoadFile(path);
+    } catch (const YAML::Exception& e) {
+      throw ConfigError(fmt::format("{}:{}:{}: invalid YAML: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg));
+    }
+  }
+  try {
+    interpolate_env(root);
+    Settings top(root, "");
+
+    Settings limits = top.section("limits");
+    cfg.limits.max_message_bytes = static_cast<size_t>(limits.get_int("max_message_bytes", 1048576, 1, 1LL << 30));
+    cfg.limits.max_depth = static_cast<size_t>(limits.get_int("max_depth", 64, 1, 100000));
+    cfg.limits.max_field_bytes = static_cast<size_t>(limits.get_int("max_field_bytes", 1048576, 1, 1LL << 30));
+    cfg.max_in_flight = static_cast<size_t>(limits.get_int("max_in_flight", 10000, 1, 10000000));
+    limits.finish();
+
+    cfg.threads = static_cast<int>(top.get_int("threads", 0, 0, 1024));
+
+    Settings metrics = top.section("metrics");
+    cfg.metrics_bind = metrics.get_string("bind", "");
+    metrics.finish();
+
+    Settings log = top.section("log");
+    cfg.log_level = log.get_enum("level", "info", {"trace", "debug", "info", "warn", "error", "off"});
+    cfg.log_format = log.get_enum("format", "text", {"text", "json"});
+    log.finish();
+
+    cfg.stages = top.get_string_list("stages", default_stage_names());
+    for (size_t i = 0; i < cfg.stages.size(); ++i) {
+      if (!is_known_stage(cfg.stages[i])) {
+        throw ConfigError(fmt::format("stages[{}]: unknown stage '{}' (available: {})", i, cfg.stages[i],
+                                      fmt::join(known_stage_names(), ", ")));
+      }
+    }
+
+    Settings kafka = top.section("kafka");
+    cfg.kafka.bootstrap_servers = kafka.get_string("bootstrap_servers", cfg.kafka.bootstrap_servers);
+    cfg.kafka.group_id = kafka.get_string("group_id", cfg.kafka.group_id);
+    cfg.kafka.processing_guarantee = kafka.get_enum("processing_guarantee", "at_least_once", {"at_least_once", "exactly_once"});
+    cfg.kafka.startup_timeout_ms = kafka.get_int("startup_timeout_ms", cfg.kafka.startup_timeout_ms, 100, 600000);
+    cfg.kafka.shutdown_timeout_ms = kafka.get_int("shutdown_timeout_ms", cfg.kafka.shutdown_timeout_ms, 100, 600000);
+    Settings topics = kafka.section("topics");
+    cfg.kafka.topics.input = topics.get_string("input", cfg.kafka.topics.input);
+    cfg.kafka.topics.output = topics.get_string("output", cfg.kafka.topics.output);
+    cfg.kafka.topics.duplicates = topics.get_string("duplicates", cfg.kafka.topics.duplicates);
+    cfg.kafka.topics.dlq = topics.get_string("dlq", cfg.kafka.topics.dlq);
+    cfg.kafka.topics.dedup_state = topics.get_string("dedup_state", cfg.kafka.topics.dedup_state);
+    topics.finish();
+    cfg.kafka.consumer = kafka.get_string_map("consumer");
+    cfg.kafka.producer = kafka.get_string_map("producer");
+    kafka.finish();
+
+    // Every stage section is checked by its factory, enabled or not, so a typo never hides.
+    for (const auto& name : known_stage_names()) {
+      cfg.stage_sections[name] = top.has(name) ? YAML::Clone(root[name]) : YAML::Node();
+      (void)top.section(name);
+    }
+    top.finish();
+  } catch (const ConfigError& e) {
+    throw ConfigError(fmt::format("{}: {}", cfg.source, e.what()));
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(fmt::format("{}: {}", cfg.source, e.what()));
+  }
+  return cfg;
+}
+
+}  // namespace newsflow

@@ -1,0 +1,14 @@
+#pragma once
+
+// sysexits(3) codes, the contract in the README.
+namespace newsflow::exit_code {
+inline constexpr int ok = 0;
+inline constexpr int usage = 64;        // EX_USAGE: bad command line
+inline constexpr int data_error = 65;   // EX_DATAERR: unreadable/invalid data file (eval, train, bench)
+inline constexpr int no_input = 66;     // EX_NOINPUT: input file missing
+inline constexpr int unavailable = 69;  // EX_UNAVAILABLE: broker unreachable at start
+inline constexpr int software = 70;     // EX_SOFTWARE: internal error
+inline constexpr int cant_create = 73;  // EX_CANTCREAT: output cannot be created
+inline constexpr int io_error = 74;     // EX_IOERR: read/write failure
+inline constexpr int config = 78;       // EX_CONFIG: invalid configuration
+}  // namespace newsflow::exit_code

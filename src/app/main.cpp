@@ -1,0 +1,146 @@
+// newsflow: news-stream enrichment. See README.md for the commands and docs/ for the contract.
+#include <CLI/CLI.hpp>
+#include <librdkafka/rdkafka.h>
+#include <oneapi/tbb/version.h>
+#include <simdjson.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "app/bench.h"
+#include "app/cli_registry.h"
+#include "app/config.h"
+#include "app/exit_codes.h"
+#include "app/logging.h"
+#include "app/run.h"
+#include "app/shutdown.h"
+#include "app/stage_registry.h"
+#include "core/build_info.h"
+
+namespace nf = newsflow;
+#define NF_STR2(x) #x
+#define NF_STR(x) NF_STR2(x)
+#define STRINGIFY_SIMDJSON NF_STR(SIMDJSON_VERSION)
+
+namespace {
+
+std::string version_text() {
+  return fmt::format("newsflow {}\n  librdkafka {}\n  oneTBB {}\n  simdjson {}\n  spdlog {}.{}.{}\n", NEWSFLOW_VERSION,
+                     rd_kafka_version_str(), TBB_runtime_version(), STRINGIFY_SIMDJSON, SPDLOG_VER_MAJOR, SPDLOG_VER_MINOR,
+                     SPDLOG_VER_PATCH);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"newsflow: news-stream enrichment (dedup, language, entities, stance) between Kafka topics or JSONL files.\n"
+               "Exit codes: 0 ok, 64 usage, 65 bad data file, 66 input missing, 69 broker unavailable,\n"
+               "73 cannot create output, 74 I/O error, 78 bad config."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", version_text());
+
+  std::string config_path;
+  std::string log_level, log_format;
+
+  // run
+  auto* run = app.add_subcommand("run", "Run the pipeline: Kafka in/out as configured, or JSONL with --input.");
+  nf::RunOptions run_opts;
+  std::string metrics_bind;
+  std::string stages_override;
+  int threads = -1;
+  run->add_option("-c,--config", config_path, "YAML config file (default: built-in defaults)");
+  run->add_option("-i,--input", run_opts.input, "JSONL input file, or - for stdin (JSONL mode)");
+  run->add_option("-o,--output", run_opts.output, "JSONL output file, or - for stdout")->capture_default_str();
+  run->add_option("--dlq", run_opts.dlq, "dead-letter JSONL file (default: <output>.dlq.jsonl, or newsflow.dlq.jsonl for stdout)");
+  run->add_option("--metrics-bind", metrics_bind, "serve /metrics, /livez, /readyz on HOST:PORT (overrides metrics.bind)");
+  run->add_option("--stages", stages_override, "comma-separated stage list (overrides `stages`; 'none' for the identity graph)");
+  run->add_option("--threads", threads, "worker threads (0 = all cores)");
+  run->add_option("--log-level", log_level, "trace|debug|info|warn|error|off");
+  run->add_option("--log-format", log_format, "text|json");
+
+  // validate-config
+  auto* validate = app.add_subcommand("validate-config", "Check a config file (and build its stages) without running.");
+  validate->add_option("-c,--config", config_path, "YAML config file")->required();
+
+  // eval / train
+  auto* eval = app.add_subcommand("eval", "Measure quality on a data set; the last stdout line is one JSON object.");
+  eval->require_subcommand(1);
+  auto* train = app.add_subcommand("train", "Train one of newsflow's models reproducibly (fixed seed).");
+  train->require_subcommand(1);
+  nf::register_module_clis(*eval, *train);
+
+  // bench
+  auto* bench = app.add_subcommand("bench", "Throughput and latency of the graph in memory; the last stdout line is one JSON object.");
+  nf::BenchOptions bench_opts;
+  bench->add_option("-i,--input", bench_opts.input, "JSONL corpus")->required();
+  bench->add_option("-n,--repeat", bench_opts.repeat, "replay the corpus N times with fresh ids")->check(CLI::Range(1, 100000));
+  bench->add_option("--stages", bench_opts.stages, "none | all | comma-separated list")->capture_default_str();
+  bench->add_option("--threads", bench_opts.threads, "worker threads (0 = all cores)");
+  bench->add_option("-c,--config", config_path, "YAML config file");
+
+  try {
+    app.parse(argc, argv);  // eval/train callbacks run inside
+  } catch (const CLI::RuntimeError& e) {  // thrown by eval/train with their exit code
+    if (*e.what()) std::fprintf(stderr, "newsflow: %s\n", e.what());
+    return e.get_exit_code();
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : nf::exit_code::usage;
+  } catch (const nf::ConfigError& e) {
+    std::fprintf(stderr, "newsflow: invalid configuration: %s\n", e.what());
+    return nf::exit_code::config;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "newsflow: %s\n", e.what());
+    return nf::exit_code::software;
+  }
+  if (eval->parsed() || train->parsed()) return 0;  // their callbacks ran inside parse()
+
+  nf::AppConfig config;
+  try {
+    config = nf::load_config(config_path);
+    if (!metrics_bind.empty()) config.metrics_bind = metrics_bind;
+    if (threads >= 0) config.threads = threads;
+    if (!log_level.empty()) config.log_level = log_level;
+    if (!log_format.empty()) config.log_format = log_format;
+    if (!stages_override.empty()) {
+      config.stages.clear();
+      if (stages_override != "none") {
+        for (size_t start = 0; start <= stages_override.size();) {
+          size_t comma = stages_override.find(',', start);
+          if (comma == std::string::npos) comma = stages_override.size();
+          if (comma > start) config.stages.push_back(stages_override.substr(start, comma - start));
+          start = comma + 1;
+        }
+      }
+      for (const auto& s : config.stages) {
+        if (!nf::is_known_stage(s)) throw nf::ConfigError(fmt::format("--stages: unknown stage '{}'", s));
+      }
+    }
+    nf::setup_logging(config.log_level, config.log_format);
+    if (validate->parsed()) {
+      nf::validate_stage_sections(config);
+      std::printf("%s: ok\n", config.source.c_str());
+      return nf::exit_code::ok;
+    }
+  } catch (const nf::ConfigError& e) {
+    std::fprintf(stderr, "newsflow: invalid configuration: %s\n", e.what());
+    return nf::exit_code::config;
+  }
+
+  nf::install_signal_handlers();
+  try {
+    if (bench->parsed()) return nf::run_bench(config, bench_opts);
+    if (run_opts.input.empty()) {
+      std::fprintf(stderr, "newsflow: Kafka mode is not available in this build yet; use --input FILE|- for JSONL mode\n");
+      return nf::exit_code::usage;
+    }
+    return nf::run_jsonl(config, run_opts);
+  } catch (const nf::ConfigError& e) {
+    std::fprintf(stderr, "newsflow: invalid configuration: %s\n", e.what());
+    return nf::exit_code::config;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "newsflow: %s\n", e.what());
+    return nf::exit_code::software;
+  }
+}

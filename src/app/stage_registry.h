@@ -1,0 +1,25 @@
+// The stages newsflow knows, by name, and their factories.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/stage.h"
+
+namespace newsflow {
+
+struct AppConfig;
+
+const std::vector<std::string>& known_stage_names();
+// The stages a config without a `stages` key runs: all of them, in pipeline order.
+const std::vector<std::string>& default_stage_names();
+bool is_known_stage(const std::string& name);
+
+// Builds the configured stages, validating each one's section. Throws ConfigError.
+std::vector<std::unique_ptr<Stage>> make_stages(const AppConfig& config, const std::vector<std::string>& names);
+
+// Builds every configured stage once, so settings and model files are checked — validate-config.
+void validate_stage_sections(const AppConfig& config);
+
+}  // namespace newsflow

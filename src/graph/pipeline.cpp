@@ -1,0 +1,259 @@
+#include "graph/pipeline.h"
+
+#include <oneapi/tbb/enumerable_thread_specific.h>
+#include <oneapi/tbb/flow_graph.h>
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/info.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include <fmt/format.h>
+
+#include <chrono>
+
+#include "codec/article_parser.h"
+#include "codec/article_writer.h"
+#include "metrics/metrics.h"
+
+namespace newsflow {
+namespace flow = oneapi::tbb::flow;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Gives every step of the graph the same accounting: timing, outcome counters, queue depth and
+// error capture. A dead article passes through untouched (counted as skipped).
+class StepAdapter {
+ public:
+  StepAdapter(std::string name, Metrics& metrics) : name_(std::move(name)), m_(metrics.stage(name_)) {}
+
+  template <typename Body>
+  void run(Article& a, Body&& body) {
+    m_.queue_depth->Decrement();
+    if (a.route == Route::dead_letter) {
+      m_.skipped->Increment();
+      signal_next();
+      return;
+    }
+    const auto start = Clock::now();
+    try {
+      body(a);
+      m_.ok->Increment();
+    } catch (const StageError& e) {
+      a.route = Route::dead_letter;
+      a.error = Error{e.code(), name_, e.what()};
+      m_.error->Increment();
+    } catch (const std::exception& e) {
+      a.route = Route::dead_letter;
+      a.error = Error{ErrorCode::stage_error, name_, e.what()};
+      m_.error->Increment();
+    } catch (...) {
+      a.route = Route::dead_letter;
+      a.error = Error{ErrorCode::stage_error, name_, "unknown exception"};
+      m_.error->Increment();
+    }
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count();
+    nanos_.fetch_add(static_cast<uint64_t>(ns), std::memory_order_relaxed);
+    m_.duration->Observe(static_cast<double>(ns) * 1e-9);
+    signal_next();
+  }
+
+  void set_next(StepAdapter* next) { next_ = next; }
+  void arrive() { m_.queue_depth->Increment(); }
+  const std::string& name() const { return name_; }
+  double seconds() const { return static_cast<double>(nanos_.load(std::memory_order_relaxed)) * 1e-9; }
+
+ private:
+  void signal_next() {
+    if (next_) next_->arrive();
+  }
+
+  std::string name_;
+  Metrics::StageInstruments m_;
+  StepAdapter* next_ = nullptr;
+  std::atomic<uint64_t> nanos_{0};
+};
+
+}  // namespace
+
+struct Pipeline::Impl {
+  using Node = flow::function_node<Article*, Article*>;
+
+  // The submitting thread only feeds the graph, so the graph gets `threads` workers of its own:
+  // an arena with one extra slot reserved for the submitter (used when it waits in drain()).
+  struct Arena {
+    explicit Arena(int threads)
+        : control(oneapi::tbb::global_control::max_allowed_parallelism, static_cast<size_t>(threads) + 1),
+          arena(threads + 1, 1) {}
+    oneapi::tbb::global_control control;
+    oneapi::tbb::task_arena arena;
+  };
+
+  Impl(Pipeline& owner, std::vector<std::unique_ptr<Stage>> stages_in, Sink& sink_in, Metrics& metrics_in)
+      : stages(std::move(stages_in)),
+        sink(sink_in),
+        metrics(metrics_in),
+        parsers([limits = owner.options_.limits] { return ArticleParser(limits); }),
+        parse_step("parse", metrics_in),
+        serialise_step("serialise", metrics_in),
+        arena(owner.options_.threads) {
+    for (auto& s : stages) steps.push_back(std::make_unique<StepAdapter>(std::string(s->name()), metrics));
+    // Chain the queue-depth accounting: parse → stage… → serialise.
+    StepAdapter* prev = &parse_step;
+    for (auto& st : steps) {
+      prev->set_next(st.get());
+      prev = st.get();
+    }
+    prev->set_next(&serialise_step);
+  }
+
+  void build_graph(Pipeline& owner) {
+    // Nodes run in the arena the graph is created in.
+    arena.arena.execute([&] { graph_ptr = std::make_unique<flow::graph>(); });
+    entry = std::make_unique<Node>(*graph_ptr, flow::unlimited, [this](Article* a) {
+      parse_step.run(*a, [this](Article& art) {
+        if (auto err = parsers.local().parse(art)) {
+          art.route = Route::dead_letter;
+          art.error = std::move(err);
+        }
+      });
+      return a;
+    });
+
+    flow::sender<Article*>* tail = entry.get();
+    for (size_t i = 0; i < stages.size(); ++i) {
+      Stage* stage = stages[i].get();
+      StepAdapter* step = steps[i].get();
+      if (!stage->concurrent()) {
+        // A stateful stage sees articles in submission order, one at a time.
+        auto seq = std::make_unique<flow::sequencer_node<Article*>>(*graph_ptr, [](Article* a) { return a->record.sequence; });
+        flow::make_edge(*tail, *seq);
+        tail = seq.get();
+        sequencers.push_back(std::move(seq));
+      }
+      auto node = std::make_unique<Node>(*graph_ptr, stage->concurrent() ? flow::unlimited : flow::serial, [stage, step](Article* a) {
+        step->run(*a, [stage](Article& art) { stage->process(art); });
+        return a;
+      });
+      flow::make_edge(*tail, *node);
+      tail = node.get();
+      nodes.push_back(std::move(node));
+    }
+
+    serialise = std::make_unique<Node>(*graph_ptr, flow::unlimited, [this](Article* a) {
+      if (a->route == Route::output || a->route == Route::duplicates) {
+        serialise_step.run(*a, [](Article& art) { write_enriched(art, art.output); });
+      } else {
+        serialise_step.run(*a, [](Article&) {});
+      }
+      return a;
+    });
+    flow::make_edge(*tail, *serialise);
+    ordered = std::make_unique<flow::sequencer_node<Article*>>(*graph_ptr, [](Article* a) { return a->record.sequence; });
+    flow::make_edge(*serialise, *ordered);
+    deliver = std::make_unique<flow::function_node<Article*, flow::continue_msg>>(*graph_ptr, flow::serial, [this, &owner](Article* a) {
+      finish(owner, a);
+      return flow::continue_msg();
+    });
+    flow::make_edge(*ordered, *deliver);
+  }
+
+  void finish(Pipeline& owner, Article* a) {
+    std::unique_ptr<Article> own(a);
+    if (!owner.failed_.load(std::memory_order_relaxed)) {
+      try {
+        if (a->route == Route::dead_letter && a->error) metrics.dlq(a->error->code).Increment();
+        sink.deliver(*a);
+      } catch (...) {
+        std::lock_guard lock(failure_mutex);
+        if (!owner.failure_) owner.failure_ = std::current_exception();
+        owner.failed_.store(true);
+      }
+    }
+    metrics.in_flight().Decrement();
+    owner.in_flight_.fetch_sub(1, std::memory_order_release);
+    owner.in_flight_.notify_one();
+  }
+
+  std::vector<std::unique_ptr<Stage>> stages;
+  Sink& sink;
+  Metrics& metrics;
+  oneapi::tbb::enumerable_thread_specific<ArticleParser> parsers;
+  StepAdapter parse_step;
+  StepAdapter serialise_step;
+  std::vector<std::unique_ptr<StepAdapter>> steps;
+  std::mutex failure_mutex;
+
+  Arena arena;
+  std::unique_ptr<flow::graph> graph_ptr;
+  std::unique_ptr<Node> entry;
+  std::vector<std::unique_ptr<Node>> nodes;
+  std::vector<std::unique_ptr<flow::sequencer_node<Article*>>> sequencers;
+  std::unique_ptr<Node> serialise;
+  std::unique_ptr<flow::sequencer_node<Article*>> ordered;
+  std::unique_ptr<flow::function_node<Article*, flow::continue_msg>> deliver;
+};
+
+Pipeline::Pipeline(PipelineOptions options, std::vector<std::unique_ptr<Stage>> stages, Sink& sink, Metrics& metrics)
+    : options_(options) {
+  if (options_.max_in_flight == 0) options_.max_in_flight = 1;
+  if (options_.threads <= 0) options_.threads = static_cast<int>(oneapi::tbb::info::default_concurrency());
+  impl_ = std::make_unique<Impl>(*this, std::move(stages), sink, metrics);
+  impl_->build_graph(*this);
+}
+
+Pipeline::~Pipeline() {
+  try {
+    impl_->graph_ptr->wait_for_all();
+  } catch (...) {
+  }
+}
+
+void Pipeline::rethrow_if_failed() {
+  if (failed_.load()) {
+    std::lock_guard lock(impl_->failure_mutex);
+    std::rethrow_exception(failure_);
+  }
+}
+
+void Pipeline::enqueue(Record&& record) {
+  auto* a = new Article();
+  a->record = std::move(record);
+  a->record.sequence = next_sequence_++;
+  in_flight_.fetch_add(1, std::memory_order_relaxed);
+  impl_->metrics.in_flight().Increment();
+  impl_->parse_step.arrive();
+  impl_->entry->try_put(a);
+}
+
+void Pipeline::submit(Record record) {
+  for (;;) {
+    rethrow_if_failed();
+    size_t n = in_flight_.load(std::memory_order_acquire);
+    if (n < options_.max_in_flight) break;
+    in_flight_.wait(n, std::memory_order_acquire);
+  }
+  enqueue(std::move(record));
+}
+
+bool Pipeline::try_submit(Record& record) {
+  rethrow_if_failed();
+  if (in_flight_.load(std::memory_order_acquire) >= options_.max_in_flight) return false;
+  enqueue(std::move(record));
+  return true;
+}
+
+void Pipeline::drain() {
+  impl_->graph_ptr->wait_for_all();
+  rethrow_if_failed();
+}
+
+std::vector<std::pair<std::string, double>> Pipeline::stage_seconds() const {
+  std::vector<std::pair<std::string, double>> out;
+  out.emplace_back(impl_->parse_step.name(), impl_->parse_step.seconds());
+  for (const auto& s : impl_->steps) out.emplace_back(s->name(), s->seconds());
+  out.emplace_back(impl_->serialise_step.name(), impl_->serialise_step.seconds());
+  return out;
+}
+
+}  // namespace newsflow

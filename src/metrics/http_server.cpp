@@ -1,0 +1,70 @@
+#include "metrics/http_server.h"
+
+#include <httplib.h>
+
+#include <stdexcept>
+
+#include "metrics/metrics.h"
+
+namespace newsflow {
+
+std::pair<std::string, int> parse_host_port(const std::string& s) {
+  const auto colon = s.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == s.size()) {
+    throw std::invalid_argument("expected HOST:PORT, got '" + s + "'");
+  }
+  std::string host = s.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  int port = 0;
+  try {
+    size_t used = 0;
+    port = std::stoi(s.substr(colon + 1), &used);
+    if (used != s.size() - colon - 1) throw std::invalid_argument("port");
+  } catch (const std::exception&) {
+    throw std::invalid_argument("port in '" + s + "' is not a number");
+  }
+  if (port < 0 || port > 65535) throw std::invalid_argument("port in '" + s + "' is out of range");
+  return {host, port};
+}
+
+HttpServer::HttpServer(Metrics& metrics, Health& health) : metrics_(metrics), health_(health) {}
+
+HttpServer::~HttpServer() { stop(); }
+
+void HttpServer::start(const std::string& host_port) {
+  auto [host, port] = parse_host_port(host_port);
+  server_ = std::make_unique<httplib::Server>();
+  server_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content(metrics_.scrape(), "text/plain; version=0.0.4; charset=utf-8");
+  });
+  server_->Get("/livez", [this](const httplib::Request&, httplib::Response& res) {
+    const bool ok = health_.live.load();
+    res.status = ok ? 200 : 503;
+    res.set_content(ok ? "ok\n" : "not live\n", "text/plain");
+  });
+  server_->Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
+    const bool ok = health_.ready.load();
+    res.status = ok ? 200 : 503;
+    res.set_content(ok ? "ready\n" : "not ready\n", "text/plain");
+  });
+  server_->set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (res.status == 404) res.set_content("not found\n", "text/plain");
+  });
+  if (port == 0) {
+    port_ = server_->bind_to_any_port(host);
+    if (port_ < 0) throw std::runtime_error("cannot bind metrics endpoint to " + host_port);
+  } else {
+    if (!server_->bind_to_port(host, port)) {
+      throw std::runtime_error("cannot bind metrics endpoint to " + host_port + " (address in use or not available)");
+    }
+    port_ = port;
+  }
+  thread_ = std::thread([this] { server_->listen_after_bind(); });
+}
+
+void HttpServer::stop() {
+  if (server_) server_->stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace newsflow

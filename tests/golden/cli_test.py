@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""CLI contract: --help/--version, sysexits codes, validate-config, the metrics/health endpoint."""
+import os, socket, subprocess, sys, tempfile, time, urllib.request, urllib.error
+
+binary = sys.argv[1]
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+failures = []
+
+def run(*args, **kw):
+    return subprocess.run([binary, *args], capture_output=True, text=True, **kw)
+
+def expect(cond, msg):
+    if not cond:
+        failures.append(msg)
+
+r = run("--help")
+expect(r.returncode == 0 and "run" in r.stdout and "eval" in r.stdout and "bench" in r.stdout, "--help lists the commands")
+r = run("--version")
+expect(r.returncode == 0 and "librdkafka" in r.stdout and "simdjson" in r.stdout, f"--version lists libraries: {r.stdout}")
+expect(run("run", "--no-such-flag").returncode == 64, "unknown flag exits 64")
+expect(run("frobnicate").returncode == 64, "unknown command exits 64")
+
+with tempfile.TemporaryDirectory() as tmp:
+    bad = os.path.join(tmp, "bad.yaml")
+    open(bad, "w").write("limits:\n  max_depth: 10\nkafka:\n  topics:\n    inptu: x\n")
+    r = run("validate-config", "--config", bad)
+    expect(r.returncode == 78 and "kafka.topics.inptu" in r.stderr, f"unknown key exits 78 naming it: {r.returncode} {r.stderr}")
+    r = run("validate-config", "--config", os.path.join(ROOT, "config/newsflow.yaml"))
+    expect(r.returncode == 0, f"shipped config validates: {r.stderr}")
+    r = run("validate-config", "--config", os.path.join(tmp, "missing.yaml"))
+    expect(r.returncode == 78 and "not found" in r.stderr, "missing config exits 78")
+    r = run("run", "--input", os.path.join(tmp, "missing.jsonl"), "--output", os.path.join(tmp, "o.jsonl"))
+    expect(r.returncode == 66, f"missing input exits 66, got {r.returncode}")
+    r = run("run", "--input", os.path.join(ROOT, "config/samples/articles.jsonl"), "--output", "/nonexistent-dir/o.jsonl")
+    expect(r.returncode == 73, f"uncreatable output exits 73, got {r.returncode}")
+
+    # Metrics endpoint: a taken port fails start-up clearly.
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    s.listen(1)
+    port = s.getsockname()[1]
+    r = run("run", "--input", os.path.join(ROOT, "config/samples/articles.jsonl"), "--output", os.path.join(tmp, "o.jsonl"),
+            "--metrics-bind", f"127.0.0.1:{port}")
+    expect(r.returncode != 0 and "cannot bind" in r.stderr, f"taken port fails: {r.returncode} {r.stderr}")
+    s.close()
+
+    # A live run on stdin: /metrics, /livez, /readyz answer, other paths 404.
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
+    p = subprocess.Popen([binary, "run", "--input", "-", "--output", os.path.join(tmp, "o.jsonl"), "--metrics-bind", f"127.0.0.1:{port}"],
+                         stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdin.write(b'{"id":"m1","title":"hello"}\n{"broken\n')
+    p.stdin.flush()
+    def get(path):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as resp:
+                return resp.status, resp.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, ""
+    body = ""
+    for _ in range(50):
+        try:
+            status, body = get("/metrics")
+            if 'newsflow_dlq_records_total{reason="malformed_json"} 1' in body:
+                break
+        except OSError:
+            pass
+        time.sleep(0.1)
+    expect('newsflow_dlq_records_total{reason="malformed_json"} 1' in body, "DLQ counter by reason on /metrics")
+    expect("newsflow_build_info{" in body and "newsflow_stage_duration_seconds_bucket" in body, "build info and stage histograms")
+    expect(get("/livez")[0] == 200, "/livez 200")
+    expect(get("/readyz")[0] == 200, "/readyz 200 while running")
+    expect(get("/")[0] == 404 and get("/nope")[0] == 404, "other paths 404")
+    p.stdin.close()
+    rc = p.wait(timeout=20)
+    expect(rc == 0, f"clean exit at end of stdin, got {rc}")
+
+for f in failures:
+    print("FAIL:", f)
+sys.exit(1 if failures else 0)
