@@ -17,8 +17,9 @@ inline uint64_t mix(uint64_t x) {  // splitmix64 finaliser
   x ^= x >> 31;
   return x;
 }
+// One finaliser per feature: a is already a well-mixed word hash (or a small id); b and c are small.
 inline uint64_t feat(uint64_t tmpl, uint64_t a, uint64_t b = 0, uint64_t c = 0) {
-  return mix(mix(mix(tmpl * 0x9E3779B97F4A7C15ULL ^ a) ^ b) + c);
+  return mix(a ^ (tmpl * 0x9E3779B97F4A7C15ULL) ^ (b * 0xC2B2AE3D27D4EB4FULL) ^ (c * 0x165667B19E3779F9ULL));
 }
 
 // Template ids are part of the hashes: never renumber (kPos, kNeg, kBigram and kLexClause are

@@ -21,7 +21,7 @@ struct TokenRange {
 };
 
 // Bumped whenever the feature set changes: a model trained with another version is refused.
-inline constexpr uint32_t kFeatureVersion = 3;
+inline constexpr uint32_t kFeatureVersion = 4;
 
 class FeatureExtractor {
  public:

@@ -51,21 +51,22 @@ void Lexicon::finish(int min_count, double alpha) {
 void Lexicon::index() {
   size_t cap = 16;
   while (cap < entries_.size() * 2) cap <<= 1;
-  slots_.assign(cap, -1);
+  slots_.assign(cap, Entry{0, 0, 0});
   mask_ = cap - 1;
-  for (size_t i = 0; i < entries_.size(); ++i) {
-    uint64_t s = entries_[i].hash & mask_;
-    while (slots_[s] >= 0) s = (s + 1) & mask_;
-    slots_[s] = static_cast<int32_t>(i);
+  for (const Entry& e : entries_) {
+    if (e.hash == 0) continue;  // reserved as the empty marker (a 2^-64 chance)
+    uint64_t s = e.hash & mask_;
+    while (slots_[s].hash != 0) s = (s + 1) & mask_;
+    slots_[s] = e;
   }
 }
 
 const Lexicon::Entry* Lexicon::find(uint64_t hash) const {
-  if (slots_.empty()) return nullptr;
+  if (slots_.empty() || hash == 0) return nullptr;
   for (uint64_t s = hash & mask_;; s = (s + 1) & mask_) {
-    const int32_t i = slots_[s];
-    if (i < 0) return nullptr;
-    if (entries_[static_cast<size_t>(i)].hash == hash) return &entries_[static_cast<size_t>(i)];
+    const Entry& e = slots_[s];
+    if (e.hash == hash) return &e;
+    if (e.hash == 0) return nullptr;
   }
 }
 
