@@ -90,6 +90,13 @@ TEST(Quotes, ApostrophesAndStrayMarksAreNotQuotes) {
             std::vector<std::string>{"a real quote here"});
 }
 
+TEST(Quotes, StraightQuoteReopenedInTheSameParagraphSplits) {
+  EXPECT_EQ(quote_texts("Harris added: \"It is a bold move. \"But it shows they are serious,\" he said."),
+            (std::vector<std::string>{"It is a bold move.", "But it shows they are serious,"}));
+  EXPECT_EQ(quote_texts("They called it \"a farce\" and \"a shame\" today."),
+            (std::vector<std::string>{"a farce", "a shame"}));
+}
+
 TEST(Quotes, ContinuesAcrossParagraphsWhenTheNextOneReopens) {
   const std::string s = "“The first paragraph of it.\n\n“The second one,” she said.";
   std::vector<QuoteSpan> qs;
