@@ -59,11 +59,21 @@ const MentionRef* mention_at(std::span<const MentionRef> ms, uint32_t b, uint32_
 
 }  // namespace
 
-Attributor::Attributor(const LanguageProfile& profile) : lp_(profile) {
-  for (const char* w : {"a", "an", "un", "une", "ein", "eine", "einer", "einem", "uno", "una", "um", "uma", "een"})
-    indefinite_.push_back(word_hash(w));
-  std::sort(indefinite_.begin(), indefinite_.end());
+namespace {
+// Indefinite articles: "a spokesman said" names nobody in particular.
+const std::vector<uint64_t>& indefinite_articles() {
+  static const std::vector<uint64_t> v = [] {
+    std::vector<uint64_t> h;
+    for (const char* w : {"a", "an", "un", "une", "ein", "eine", "einer", "einem", "uno", "una", "um", "uma", "een"})
+      h.push_back(word_hash(w));
+    std::sort(h.begin(), h.end());
+    return h;
+  }();
+  return v;
 }
+}  // namespace
+
+Attributor::Attributor(const LanguageProfile& profile) : lp_(profile), indefinite_(indefinite_articles()) {}
 
 int Attributor::resolve_pronoun(const Ctx& c, uint32_t pos) const {
   // The closest earlier person: a mention outside quotes or an earlier quote's resolved speaker.

@@ -47,7 +47,7 @@ class Attributor {
   int resolve_description(const Ctx& c, uint32_t b, uint32_t e, uint32_t pos) const;
 
   const LanguageProfile& lp_;
-  std::vector<uint64_t> indefinite_;
+  const std::vector<uint64_t>& indefinite_;  // sorted hashes
 };
 
 }  // namespace newsflow::stance
