@@ -198,6 +198,14 @@ TEST(Attribution, IndefiniteDescriptionStaysUnattributed) {
   EXPECT_EQ(run(f), (Pairs{{"", "The line will reopen on Friday,"}}));
 }
 
+TEST(Attribution, OrganisationDescriptionIsNotAPerson) {
+  Fixture f("Tom Kale praised Norlux Energy on Monday.\n\n\"We expect a full recovery by June,\" the company said.",
+            {{"Tom Kale", "PER"}, {"Norlux Energy", "ORG"}});
+  EXPECT_EQ(run(f), (Pairs{{"Norlux Energy", "We expect a full recovery by June,"}}));
+  Fixture g("Ada Ross joined in 1990.\n\n\"We never gave up on this town,\" the 61-year-old said.", {{"Ada Ross", "PER"}});
+  EXPECT_EQ(run(g), (Pairs{{"Ada Ross", "We never gave up on this town,"}}));
+}
+
 TEST(Stage, QuoteTargetsAndEntitySentiment) {
   Fixture f("\"Norlux has let its customers down badly,\" said Tom Kale. Norlux declined to comment.",
             {{"Tom Kale", "PER"}, {"Norlux", "ORG"}});
