@@ -303,7 +303,7 @@ bool Attributor::analyse(Ctx& c, size_t qi, uint32_t b, uint32_t e, bool tail, A
     }
     a.entity = resolve_pronoun(c, c.quotes[qi].open);
     a.person = a.entity >= 0;
-    a.span_start = t[v].start, a.span_end = t[v].end;
+    a.has_span = false;
     return a.entity >= 0;
   }
   return false;

@@ -133,7 +133,7 @@ void StanceAnnotator::Impl::field(Article& a, Field f, bool score_sentiment, std
     if (at.entity >= 0) {
       const Entity& sp = a.entities[static_cast<size_t>(at.entity)];
       out.speaker = sp.canonical.empty() ? sp.text : sp.canonical;
-      out.speaker_span = Span{f, at.span_start, at.span_end};
+      if (at.has_span) out.speaker_span = Span{f, at.span_start, at.span_end};
     }
     // Stance toward every other entity mentioned inside the quote, from the quote's own words.
     const uint32_t qw0 = word_at(s.words, q.start), qw1 = word_at(s.words, q.end);
