@@ -59,11 +59,49 @@ const MentionRef* mention_at(std::span<const MentionRef> ms, uint32_t b, uint32_
 
 }  // namespace
 
-Attributor::Attributor(const LanguageProfile& profile) : lp_(profile) {
-  for (const char* w : {"a", "an", "un", "une", "ein", "eine", "einer", "einem", "uno", "una", "um", "uma", "een"})
-    indefinite_.push_back(word_hash(w));
-  std::sort(indefinite_.begin(), indefinite_.end());
+namespace {
+// Indefinite articles: "a spokesman said" names nobody in particular.
+const std::vector<uint64_t>& indefinite_articles() {
+  static const std::vector<uint64_t> v = [] {
+    std::vector<uint64_t> h;
+    for (const char* w : {"a", "an", "un", "une", "ein", "eine", "einer", "einem", "uno", "una", "um", "uma", "een"})
+      h.push_back(word_hash(w));
+    std::sort(h.begin(), h.end());
+    return h;
+  }();
+  return v;
 }
+}  // namespace
+
+namespace {
+// Head nouns of descriptions that name an organisation rather than a person.
+const std::vector<uint64_t>& org_nouns() {
+  static const std::vector<uint64_t> v = [] {
+    std::vector<uint64_t> h;
+    for (const char* w :
+         {"company", "firm", "group", "government", "ministry", "court", "agency", "bank", "police", "union",
+          "party", "club", "team", "council", "committee", "commission", "authority", "operator", "association",
+          "federation", "statement", "report", "carmaker", "retailer", "airline", "insurer", "lender", "regulator",
+          "unternehmen", "konzern", "firma", "regierung", "ministerium", "gericht", "behörde", "société",
+          "entreprise", "groupe", "gouvernement", "ministère", "empresa", "compañía", "gobierno", "ministerio",
+          "società", "azienda", "governo", "ministero", "bedrijf", "regering", "spółka", "firma", "rząd"})
+      h.push_back(word_hash(w));
+    std::sort(h.begin(), h.end());
+    return h;
+  }();
+  return v;
+}
+}  // namespace
+
+Attributor::Attributor(const LanguageProfile& profile) : lp_(profile), indefinite_(indefinite_articles()) {}
+
+namespace {
+bool is_person(std::span<const MentionRef> ms, int entity) {
+  for (const MentionRef& m : ms)
+    if (static_cast<int>(m.entity) == entity) return m.person;
+  return false;
+}
+}  // namespace
 
 int Attributor::resolve_pronoun(const Ctx& c, uint32_t pos) const {
   // The closest earlier person: a mention outside quotes or an earlier quote's resolved speaker.
@@ -94,7 +132,17 @@ int Attributor::resolve_description(const Ctx& c, uint32_t b, uint32_t e, uint32
     if (lp_.is_determiner(w.hash) || w.end - w.start < 3) continue;
     words.push_back(w.hash);
   }
-  if (words.empty()) return -1;
+  if (words.empty()) return indefinite ? -1 : resolve_pronoun(c, pos);  // "the 47-year-old said"
+  // "the company said": the organisation last mentioned, not a person.
+  if (std::binary_search(org_nouns().begin(), org_nouns().end(), words.back())) {
+    if (indefinite) return -1;
+    int org = -1;
+    for (const MentionRef& m : c.mentions) {
+      if (m.start >= pos) break;
+      if (m.organisation && !inside_quote(c.quotes, m.start)) org = static_cast<int>(m.entity);
+    }
+    return org;
+  }
   // Score each person by the description words in its title (up to four words right before a
   // mention: "British Prime Minister Kir Starmer") or apposition (", head of gas analysis at ...").
   std::vector<Word> ctx;
@@ -239,7 +287,7 @@ bool Attributor::analyse(Ctx& c, size_t qi, uint32_t b, uint32_t e, bool tail, A
   while (db > 0 && (t[db - 1].flags & kWord) && v - db < 6) --db;
   if (db < v) {
     a.entity = resolve_description(c, t[db].start, t[v - 1].end, t[db].start);
-    a.person = a.entity >= 0;
+    a.person = is_person(c.mentions, a.entity);
     a.span_start = t[db].start, a.span_end = t[v - 1].end;
     return a.entity >= 0;
   }
@@ -249,13 +297,13 @@ bool Attributor::analyse(Ctx& c, size_t qi, uint32_t b, uint32_t e, bool tail, A
     while (de < n && (t[de].flags & kWord) && de - v <= 5) ++de;
     if (de > v + 1) {  // "said a spokesman", "zaznaczył analityk"
       a.entity = resolve_description(c, t[v + 1].start, t[de - 1].end, c.quotes[qi].open);
-      a.person = a.entity >= 0;
+      a.person = is_person(c.mentions, a.entity);
       a.span_start = t[v + 1].start, a.span_end = t[de - 1].end;
       return a.entity >= 0;
     }
     a.entity = resolve_pronoun(c, c.quotes[qi].open);
     a.person = a.entity >= 0;
-    a.span_start = t[v].start, a.span_end = t[v].end;
+    a.has_span = false;
     return a.entity >= 0;
   }
   return false;

@@ -28,7 +28,8 @@ struct Attribution {
   int entity = -1;  // -1: unattributed
   uint32_t span_start = 0, span_end = 0;  // the words naming the speaker (mention, pronoun, description)
   bool person = false;
-  bool direct = false;  // found by a pattern in the quote's own sentence
+  bool direct = false;    // found by a pattern in the quote's own sentence
+  bool has_span = true;   // false when no word names the speaker ("«…», dijo.")
 };
 
 class Attributor {
@@ -47,7 +48,7 @@ class Attributor {
   int resolve_description(const Ctx& c, uint32_t b, uint32_t e, uint32_t pos) const;
 
   const LanguageProfile& lp_;
-  std::vector<uint64_t> indefinite_;
+  const std::vector<uint64_t>& indefinite_;  // sorted hashes
 };
 
 }  // namespace newsflow::stance

@@ -1,7 +1,8 @@
-// Features of one target in one sentence for the target-dependent sentiment model: every word
-// with its side and distance bucket to the nearest target mention, clause and negation scope,
-// quote membership, the target's own words and its immediate frame. Emitted as 64-bit hashes;
-// the model folds them into its weight table.
+// Features of one target in one sentence for the target-dependent sentiment model: the sentence's
+// words, the words in the target's clause (by side), near bigrams, negation and intensifier
+// scope, quote membership, the target's own words and its immediate frame, and learnt-lexicon
+// polarity by side/distance with clause and window sums. Emitted as 64-bit hashes; the model
+// folds them into its weight table.
 #pragma once
 
 #include <cstdint>
@@ -20,7 +21,7 @@ struct TokenRange {
 };
 
 // Bumped whenever the feature set changes: a model trained with another version is refused.
-inline constexpr uint32_t kFeatureVersion = 2;
+inline constexpr uint32_t kFeatureVersion = 4;
 
 class FeatureExtractor {
  public:

@@ -8,4 +8,7 @@ namespace newsflow::stance {
 // Prints a report and a JSON line; returns an exit code (65 when the file is unreadable).
 int run_gold_check(const std::string& path, const std::string& model_path, bool verbose);
 
+// Runs the annotator over a JSONL corpus without entities: quote counts and CPU throughput.
+int run_corpus(const std::string& path, const std::string& model_path);
+
 }  // namespace newsflow::stance

@@ -45,17 +45,35 @@ void Lexicon::finish(int min_count, double alpha) {
   }
   counts_.clear();
   counts_.shrink_to_fit();
+  index();
+}
+
+void Lexicon::index() {
+  size_t cap = 16;
+  while (cap < entries_.size() * 2) cap <<= 1;
+  slots_.assign(cap, Entry{0, 0, 0});
+  mask_ = cap - 1;
+  for (const Entry& e : entries_) {
+    if (e.hash == 0) continue;  // reserved as the empty marker (a 2^-64 chance)
+    uint64_t s = e.hash & mask_;
+    while (slots_[s].hash != 0) s = (s + 1) & mask_;
+    slots_[s] = e;
+  }
 }
 
 const Lexicon::Entry* Lexicon::find(uint64_t hash) const {
-  auto it = std::lower_bound(entries_.begin(), entries_.end(), hash,
-                             [](const Entry& e, uint64_t h) { return e.hash < h; });
-  return it != entries_.end() && it->hash == hash ? &*it : nullptr;
+  if (slots_.empty() || hash == 0) return nullptr;
+  for (uint64_t s = hash & mask_;; s = (s + 1) & mask_) {
+    const Entry& e = slots_[s];
+    if (e.hash == hash) return &e;
+    if (e.hash == 0) return nullptr;
+  }
 }
 
 void Lexicon::set_entries(std::vector<Entry> e) {
   entries_ = std::move(e);
   std::sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) { return a.hash < b.hash; });
+  index();
 }
 
 }  // namespace newsflow::stance

@@ -38,6 +38,9 @@ class Lexicon {
   std::vector<uint64_t> scratch_;
   uint64_t class_total_[3] = {0, 0, 0};
   std::vector<Entry> entries_;
+  std::vector<Entry> slots_;  // open-addressed copy of entries_ (hash 0 = empty): one cache line per lookup
+  uint64_t mask_ = 0;
+  void index();
 };
 
 }  // namespace newsflow::stance

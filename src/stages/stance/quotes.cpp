@@ -109,6 +109,18 @@ void find_quotes(std::string_view s, std::vector<QuoteSpan>& out) {
       }
       size_t m = k;
       const char32_t d = utf8::next(s, m);
+      // Straight quotes: a mark after ". " that hugs the next word reopens a quote whose
+      // paragraph break was lost ('... a bold move. "But it shows ...'): end this quote there.
+      if (d == U'"' && p->open == U'"' && k >= 2 && s[k - 1] == ' ' && m < s.size() && !is_space_byte(s[m])) {
+        size_t e = k - 1;
+        while (e > j && is_space_byte(s[e - 1])) --e;
+        if (e > j && (s[e - 1] == '.' || s[e - 1] == '!' || s[e - 1] == '?')) {
+          closed = true;
+          close_at = e;
+          q.close = static_cast<uint32_t>(e);
+          break;
+        }
+      }
       if ((d == p->close1 || (p->close2 && d == p->close2)) && can_close(s, k, m, d)) {
         closed = true;
         close_at = k;

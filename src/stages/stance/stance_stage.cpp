@@ -22,7 +22,8 @@ struct Scratch {
   std::vector<QuoteSpan> quotes;
   std::vector<Attribution> attributions;
   std::vector<ByteRange> ranges;
-  std::vector<TokenRange> token_ranges;
+  std::vector<Word> filtered;
+  std::vector<std::pair<uint64_t, const MentionRef*>> keyed;
   ScoreScratch score;
 };
 
@@ -50,15 +51,16 @@ struct StanceAnnotator::Impl {
   SentimentScorer scorer;
   Impl(std::shared_ptr<const SentimentModel> m, StanceOptions o) : model(m), opt(o), scorer(std::move(m)) {}
 
-  void field(Article& a, Field f, std::vector<Probs>& sums, std::vector<uint32_t>& counts, Scratch& s) const;
+  void field(Article& a, Field f, bool score_sentiment, std::vector<Probs>& sums, std::vector<uint32_t>& counts,
+             Scratch& s) const;
 };
 
 StanceAnnotator::StanceAnnotator(std::shared_ptr<const SentimentModel> model, StanceOptions options)
     : impl_(std::make_unique<Impl>(std::move(model), options)) {}
 StanceAnnotator::~StanceAnnotator() = default;
 
-void StanceAnnotator::Impl::field(Article& a, Field f, std::vector<Probs>& sums, std::vector<uint32_t>& counts,
-                                  Scratch& s) const {
+void StanceAnnotator::Impl::field(Article& a, Field f, bool score_sentiment, std::vector<Probs>& sums,
+                                  std::vector<uint32_t>& counts, Scratch& s) const {
   const std::string_view text = a.text(f);
   if (text.empty()) return;
   tokenize_sentences(text, s.words, s.sentences);
@@ -75,11 +77,14 @@ void StanceAnnotator::Impl::field(Article& a, Field f, std::vector<Probs>& sums,
     return x.start != y.start ? x.start < y.start : x.end > y.end;
   });
 
-  // Entity sentiment: one score per (entity, sentence) with all its mentions there.
-  if (opt.sentiment && !s.sentences.empty()) {
-    // Visit mentions grouped by entity, then sentence.
-    std::vector<std::pair<uint64_t, const MentionRef*>> keyed;
-    keyed.reserve(s.mentions.size());
+  find_quotes(text, s.quotes);
+
+  // Entity sentiment: one score per (entity, sentence) with all its mentions there. Quoted words
+  // are left out unless the entity is mentioned inside the quote: what a speaker says about
+  // others is the speaker's stance, not how the article portrays the speaker.
+  if (opt.sentiment && score_sentiment && !s.sentences.empty()) {
+    std::vector<std::pair<uint64_t, const MentionRef*>>& keyed = s.keyed;
+    keyed.clear();
     for (const MentionRef& m : s.mentions) {
       const size_t sent = sentence_of(s.sentences, word_at(s.words, m.start));
       if (sent >= s.sentences.size()) continue;
@@ -92,15 +97,27 @@ void StanceAnnotator::Impl::field(Article& a, Field f, std::vector<Probs>& sums,
       for (; i < keyed.size() && keyed[i].first == key; ++i) s.ranges.push_back({keyed[i].second->start, keyed[i].second->end});
       const uint32_t ent = static_cast<uint32_t>(key >> 32);
       const SentenceRange& sr = s.sentences[key & 0xFFFFFFFFu];
-      const std::span<const Word> sw(s.words.data() + sr.first, sr.last - sr.first);
+      std::span<const Word> sw(s.words.data() + sr.first, sr.last - sr.first);
+      if (!s.quotes.empty() && !sw.empty()) {
+        s.filtered.clear();
+        for (const Word& w : sw) {
+          bool drop = false;
+          for (const QuoteSpan& q : s.quotes) {
+            if (w.start < q.open || w.start >= q.close) continue;
+            drop = true;
+            for (const ByteRange& r : s.ranges) drop &= !(r.first >= q.open && r.first < q.close);
+            break;
+          }
+          if (!drop) s.filtered.push_back(w);
+        }
+        if (!s.filtered.empty()) sw = s.filtered;
+      }
       add(sums[ent], scorer.score(sw, s.ranges, s.score));
       ++counts[ent];
     }
   }
 
-  if (!opt.quotes) return;
-  find_quotes(text, s.quotes);
-  if (s.quotes.empty()) return;
+  if (!opt.quotes || s.quotes.empty()) return;
   const std::string_view lang = a.language && a.language->code != "und" ? std::string_view(a.language->code)
                                                                          : std::string_view(a.language_hint);
   const Attributor attributor(profile_for(lang));
@@ -116,7 +133,7 @@ void StanceAnnotator::Impl::field(Article& a, Field f, std::vector<Probs>& sums,
     if (at.entity >= 0) {
       const Entity& sp = a.entities[static_cast<size_t>(at.entity)];
       out.speaker = sp.canonical.empty() ? sp.text : sp.canonical;
-      out.speaker_span = Span{f, at.span_start, at.span_end};
+      if (at.has_span) out.speaker_span = Span{f, at.span_start, at.span_end};
     }
     // Stance toward every other entity mentioned inside the quote, from the quote's own words.
     const uint32_t qw0 = word_at(s.words, q.start), qw1 = word_at(s.words, q.end);
@@ -124,6 +141,10 @@ void StanceAnnotator::Impl::field(Article& a, Field f, std::vector<Probs>& sums,
       const MentionRef& m = s.mentions[mi];
       if (m.start < q.start || m.end > q.end || static_cast<int>(m.entity) == at.entity) continue;
       const Entity& target = a.entities[m.entity];
+      // People and organisations are stance targets; places only with a clear polarity
+      // ("Russia must stop its aggression"); nationality words and other MISC never.
+      const bool place = target.type == "LOC";
+      if (target.type != "PER" && target.type != "ORG" && !place) continue;
       const std::string& name = target.canonical.empty() ? target.text : target.canonical;
       if (std::any_of(out.targets.begin(), out.targets.end(), [&](const QuoteTarget& t) { return t.entity == name; }))
         continue;
@@ -144,6 +165,7 @@ void StanceAnnotator::Impl::field(Article& a, Field f, std::vector<Probs>& sums,
       if (n == 0) continue;
       for (float& v : acc) v /= static_cast<float>(n);
       const Sentiment st = to_sentiment(acc);
+      if (place && st.polarity == Polarity::neutral) continue;
       out.targets.push_back(QuoteTarget{name, st.polarity, st.score});
     }
     a.quotes.push_back(std::move(out));
@@ -157,11 +179,22 @@ void StanceAnnotator::annotate(Article& a) const {
   a.quotes.clear();
   sums.assign(a.entities.size(), Probs{0, 0, 0});
   counts.assign(a.entities.size(), 0);
-  impl_->field(a, Field::title, sums, counts, s);
-  impl_->field(a, Field::body, sums, counts, s);
+  // The model reads English; other languages get a neutral, zero-confidence sentiment.
+  const std::string_view lang = a.language && a.language->code != "und" ? std::string_view(a.language->code)
+                                                                         : std::string_view(a.language_hint);
+  const std::string_view base = lang.substr(0, lang.find_first_of("-_"));
+  const bool supported = base.empty() || std::find(impl_->opt.sentiment_languages.begin(),
+                                                   impl_->opt.sentiment_languages.end(), base) !=
+                                             impl_->opt.sentiment_languages.end();
+  impl_->field(a, Field::title, supported, sums, counts, s);
+  impl_->field(a, Field::body, supported, sums, counts, s);
   a.quotes_done = impl_->opt.quotes;
   if (!impl_->opt.sentiment) return;
   for (size_t e = 0; e < a.entities.size(); ++e) {
+    if (!supported) {
+      a.entities[e].sentiment = Sentiment{Polarity::neutral, 0.0, 0.0};
+      continue;
+    }
     if (counts[e] == 0) {
       a.entities[e].sentiment.reset();
       continue;
@@ -192,6 +225,7 @@ std::unique_ptr<Stage> make_stance_stage(Settings& section) {
   o.sentiment = section.get_bool("sentiment", true);
   o.quotes = section.get_bool("quotes", true);
   o.scare_quote_max_words = static_cast<int>(section.get_int("scare_quote_max_words", 3, 0, 20));
+  o.sentiment_languages = section.get_string_list("sentiment_languages", o.sentiment_languages);
   std::shared_ptr<const SentimentModel> model;
   try {
     model = std::make_shared<const SentimentModel>(SentimentModel::load(resource_path(model_path).string()));

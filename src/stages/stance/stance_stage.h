@@ -3,6 +3,8 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "core/settings.h"
 #include "core/stage.h"
@@ -14,6 +16,9 @@ struct StanceOptions {
   bool sentiment = true;            // fill Entity::sentiment
   bool quotes = true;               // fill Article::quotes
   int scare_quote_max_words = 3;    // quotes this short count only when attributed to a person in their sentence
+  // Languages the sentiment model reads; others get neutral with confidence 0. An article
+  // without a known language is scored.
+  std::vector<std::string> sentiment_languages = {"en"};
 };
 
 // The pure core: annotate one article (thread-safe, const).
@@ -29,7 +34,7 @@ class StanceAnnotator {
 };
 
 // Settings (section "stance"): model (path, default config/models/sentiment-en.bin), sentiment,
-// quotes, scare_quote_max_words.
+// quotes, scare_quote_max_words, sentiment_languages.
 std::unique_ptr<Stage> make_stance_stage(Settings& section);
 
 }  // namespace newsflow

@@ -90,6 +90,13 @@ TEST(Quotes, ApostrophesAndStrayMarksAreNotQuotes) {
             std::vector<std::string>{"a real quote here"});
 }
 
+TEST(Quotes, StraightQuoteReopenedInTheSameParagraphSplits) {
+  EXPECT_EQ(quote_texts("Harris added: \"It is a bold move. \"But it shows they are serious,\" he said."),
+            (std::vector<std::string>{"It is a bold move.", "But it shows they are serious,"}));
+  EXPECT_EQ(quote_texts("They called it \"a farce\" and \"a shame\" today."),
+            (std::vector<std::string>{"a farce", "a shame"}));
+}
+
 TEST(Quotes, ContinuesAcrossParagraphsWhenTheNextOneReopens) {
   const std::string s = "“The first paragraph of it.\n\n“The second one,” she said.";
   std::vector<QuoteSpan> qs;
@@ -189,6 +196,14 @@ TEST(Attribution, SurnameMentionGivesCanonicalName) {
 TEST(Attribution, IndefiniteDescriptionStaysUnattributed) {
   Fixture f("Clara Voss left.\n\n\"The line will reopen on Friday,\" a company spokesman said.", {{"Clara Voss", "PER"}});
   EXPECT_EQ(run(f), (Pairs{{"", "The line will reopen on Friday,"}}));
+}
+
+TEST(Attribution, OrganisationDescriptionIsNotAPerson) {
+  Fixture f("Tom Kale praised Norlux Energy on Monday.\n\n\"We expect a full recovery by June,\" the company said.",
+            {{"Tom Kale", "PER"}, {"Norlux Energy", "ORG"}});
+  EXPECT_EQ(run(f), (Pairs{{"Norlux Energy", "We expect a full recovery by June,"}}));
+  Fixture g("Ada Ross joined in 1990.\n\n\"We never gave up on this town,\" the 61-year-old said.", {{"Ada Ross", "PER"}});
+  EXPECT_EQ(run(g), (Pairs{{"Ada Ross", "We never gave up on this town,"}}));
 }
 
 TEST(Stage, QuoteTargetsAndEntitySentiment) {

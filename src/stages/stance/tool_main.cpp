@@ -23,6 +23,11 @@ int main(int argc, char** argv) {
   gold->add_option("--model", model)->capture_default_str();
   gold->add_flag("-v,--verbose", verbose, "list every mismatch");
   gold->callback([&] { rc = newsflow::stance::run_gold_check(data, model, verbose); });
+  std::string corpus = "../shared/data/news/bbc-news.jsonl";
+  CLI::App* run = app.add_subcommand("run-corpus", "annotate a JSONL corpus (title/body, no entities): quotes found, articles/s");
+  run->add_option("--data", corpus)->capture_default_str();
+  run->add_option("--model", model)->capture_default_str();
+  run->callback([&] { rc = newsflow::stance::run_corpus(corpus, model); });
   CLI11_PARSE(app, argc, argv);
   return rc;
 }

@@ -11,12 +11,12 @@ namespace newsflow::stance {
 
 struct TrainParams {
   uint32_t bits = 20;
-  int epochs = 15;
-  double lr = 0.2;
-  double l2 = 1e-5;
+  int epochs = 10;
+  double lr = 0.015;
+  double l2 = 1e-4;
   uint64_t seed = 20240601;
   bool balanced = true;  // weight classes inversely to their frequency (macro-F1 is the target)
-  int bags = 1;          // models trained on different shuffles, weights averaged (still one linear model)
+  int bags = 5;          // models trained on different shuffles, weights averaged (still one linear model)
 };
 
 SentimentModel train_model(const std::vector<std::vector<uint64_t>>& x, const std::vector<int>& y, const TrainParams& p);
