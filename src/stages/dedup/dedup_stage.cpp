@@ -1,0 +1,179 @@
+#include "stages/dedup/dedup_stage.h"
+
+#include <xxhash.h>
+
+#include <chrono>
+#include <random>
+
+#include "stages/dedup/time_util.h"
+#include "stages/dedup/url_canon.h"
+
+namespace newsflow::dedup {
+
+DedupConfig read_dedup_config(Settings& s) {
+  DedupConfig c;
+  const std::string action = s.get_enum("action", "annotate", {"annotate", "route", "drop"});
+  c.action = action == "route" ? DedupConfig::Action::route
+             : action == "drop" ? DedupConfig::Action::drop
+                                : DedupConfig::Action::annotate;
+  const std::string clock = s.get_enum("clock", "processing_time", {"processing_time", "published_at"});
+  c.clock = clock == "published_at" ? DedupConfig::Clock::published_at : DedupConfig::Clock::processing_time;
+  c.index.window_ms = s.get_int("window_hours", 72, 1, 24 * 365) * 3600 * 1000;
+  c.index.max_entries = static_cast<size_t>(s.get_int("max_entries", 1'000'000, 1, RefTable::kMaxRef));
+  c.index.threshold = s.get_double("threshold", c.index.threshold, 0.0, 1.0);
+  c.index.sketch.shingle_words = static_cast<int>(s.get_int("shingle_words", c.index.sketch.shingle_words, 1, 16));
+  c.index.sketch.bands = static_cast<int>(s.get_int("bands", c.index.sketch.bands, 1, kMaxSignature));
+  c.index.sketch.rows = static_cast<int>(s.get_int("rows", c.index.sketch.rows, 1, kMaxSignature));
+  c.index.sketch.signature = static_cast<int>(s.get_int("signature", c.index.sketch.signature, 1, kMaxSignature));
+  if (c.index.sketch.bands * c.index.sketch.rows > c.index.sketch.signature) {
+    throw ConfigError(s.path() + ".bands: bands * rows must not exceed signature");
+  }
+  c.index.max_candidates_per_band =
+      static_cast<int>(s.get_int("max_candidates_per_band", c.index.max_candidates_per_band, 1, 4096));
+  c.min_words = static_cast<int>(s.get_int("min_words", c.min_words, 1, 1000));
+  c.state_file = s.get_string("state_file", "");
+  return c;
+}
+
+DedupStage::DedupStage(DedupConfig cfg, std::unique_ptr<FingerprintLog> log)
+    : cfg_(std::move(cfg)), index_(cfg_.index), log_(std::move(log)) {
+  std::random_device rd;
+  origin_ = (static_cast<uint64_t>(rd()) << 32) ^ rd() ^ static_cast<uint64_t>(
+      std::chrono::steady_clock::now().time_since_epoch().count());
+  if (origin_ == 0) origin_ = 1;
+  record_.origin = origin_;
+  record_.sketch_id = cfg_.index.sketch.id();
+}
+
+int64_t DedupStage::now_ms() const {
+  if (cfg_.now_ms) return cfg_.now_ms();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+int64_t DedupStage::article_time_ms(const Article& a, int64_t now) const {
+  if (cfg_.clock == DedupConfig::Clock::published_at) {
+    if (auto t = parse_rfc3339_ms(a.published_at)) return std::min(*t, now + 3600 * 1000);  // distrust the future
+    return index_.watermark_ms() == INT64_MIN ? now : index_.watermark_ms();
+  }
+  return now;
+}
+
+void DedupStage::fingerprint(const Article& a, int64_t time_ms, Fingerprint& fp) {
+  fp.time_ms = time_ms;
+  canonical_url(a.url, url_buf_);
+  fp.url_hash = url_buf_.empty() ? 0 : (XXH3_64bits(url_buf_.data(), url_buf_.size()) | 1);
+
+  // Exact key: normalised (undecorated) title, a separator, normalised body.
+  folded_.clear();
+  fold_append(strip_title_decorations(a.title), folded_);
+  const size_t title_words = folded_.words.size();
+  folded_.text.append(" \x1f");
+  fold_append(a.body, folded_);
+  fp.text_hash = XXH3_64bits(folded_.text.data(), folded_.text.size());
+
+  // Near key: shingles of the body (a new headline is an edit, not new content); the title when
+  // there is no body.
+  std::span<const uint64_t> words(folded_.words);
+  if (words.size() > title_words) words = words.subspan(title_words);
+  fp.signature_len = static_cast<uint8_t>(cfg_.index.sketch.signature);
+  fp.has_sketch = false;
+  if (static_cast<int>(words.size()) >= cfg_.min_words) {
+    shingles(words, cfg_.index.sketch.shingle_words, shingles_);
+    fp.has_sketch = minhash(shingles_, cfg_.index.sketch, fp.sig);
+  }
+}
+
+void DedupStage::process(Article& a) {
+  if (remote_pending_.load(std::memory_order_acquire)) drain_remote();
+  const int64_t now = now_ms();
+  Fingerprint& fp = record_.fp;
+  fingerprint(a, article_time_ms(a, now), fp);
+  index_.advance(fp.time_ms);
+  last_match_ = index_.find(fp);
+
+  DedupInfo info;
+  bool keep = true;  // whether the index keeps this article as an entry
+  if (last_match_.kind == Match::Kind::none) {
+    const auto published = parse_rfc3339_ms(a.published_at);
+    const int64_t first_seen = published ? *published : now;
+    const uint32_t c = index_.add_cluster(a.id, first_seen);
+    index_.insert(fp, c);
+    info.cluster_id = a.id;
+    info.first_seen_at = format_rfc3339(first_seen);
+    record_.root_id.clear();
+    record_.first_seen_ms = first_seen;
+  } else {
+    const Cluster& cl = index_.cluster(last_match_.cluster);
+    const bool exact = last_match_.kind != Match::Kind::near;
+    info.status = exact ? DedupInfo::Status::exact_duplicate : DedupInfo::Status::near_duplicate;
+    info.cluster_id = cl.root_id;
+    info.duplicate_of = cl.root_id;
+    info.similarity = last_match_.similarity;
+    info.first_seen_at = format_rfc3339(cl.first_seen_ms);
+    // Exact copies add nothing a later copy could match better; near copies do (edit chains).
+    keep = !exact;
+    if (keep) {
+      record_.root_id = cl.root_id;
+      record_.first_seen_ms = cl.first_seen_ms;
+      index_.insert(fp, last_match_.cluster);
+    }
+  }
+  if (keep && log_) {
+    record_.id = a.id;
+    log_->append(record_);
+  }
+  if (info.status != DedupInfo::Status::unique && a.route == Route::output) {
+    if (cfg_.action == DedupConfig::Action::route) a.route = Route::duplicates;
+    if (cfg_.action == DedupConfig::Action::drop) a.route = Route::drop;
+  }
+  a.dedup = std::move(info);
+}
+
+void DedupStage::apply(const FingerprintRecord& r) {
+  Fingerprint fp = r.fp;
+  if (r.sketch_id != cfg_.index.sketch.id()) fp.has_sketch = false;  // other sketch parameters
+  index_.advance(fp.time_ms);
+  if (fp.time_ms < index_.watermark_ms() - cfg_.index.window_ms) return;  // already out of the window
+  const std::string& root = r.root_id.empty() ? r.id : r.root_id;
+  auto c = index_.find_cluster(root);
+  if (!c) c = index_.add_cluster(root, r.first_seen_ms);
+  index_.insert(fp, *c);
+}
+
+ReplayStats DedupStage::restore() {
+  if (!log_) return {};
+  return log_->replay([this](const FingerprintRecord& r) { apply(r); });
+}
+
+void DedupStage::offer_remote(FingerprintRecord record) {
+  if (record.origin == origin_) return;  // our own record echoed back by the topic
+  std::lock_guard lock(remote_mu_);
+  remote_.push_back(std::move(record));
+  remote_pending_.store(true, std::memory_order_release);
+}
+
+void DedupStage::drain_remote() {
+  std::vector<FingerprintRecord> batch;
+  {
+    std::lock_guard lock(remote_mu_);
+    batch.swap(remote_);
+    remote_pending_.store(false, std::memory_order_release);
+  }
+  for (const FingerprintRecord& r : batch) apply(r);
+}
+
+}  // namespace newsflow::dedup
+
+namespace newsflow {
+
+std::unique_ptr<Stage> make_dedup_stage(Settings& section) {
+  dedup::DedupConfig cfg = dedup::read_dedup_config(section);
+  std::unique_ptr<dedup::FingerprintLog> log;
+  if (!cfg.state_file.empty()) log = std::make_unique<dedup::FileFingerprintLog>(cfg.state_file);
+  auto stage = std::make_unique<dedup::DedupStage>(std::move(cfg), std::move(log));
+  stage->restore();
+  return stage;
+}
+
+}  // namespace newsflow
