@@ -39,18 +39,26 @@ DedupIndex::DedupIndex(IndexConfig cfg) : cfg_(cfg) {
 }
 
 uint64_t DedupIndex::table_hash(size_t table, const Entry& e, const uint16_t* sig) const {
-  if (table == 0) return e.url_hash;
-  if (table == 1) return e.text_hash;
+  // Exact keys: the table hashes the 32 stored bits (mixed), as find() does.
+  if (table == 0) return mix64(e.url_hash);
+  if (table == 1) return mix64(e.text_hash);
   const size_t band = table - 2;
   return band_hash(band, band_key(sig, static_cast<int>(band), cfg_.sketch.rows));
 }
 
 void DedupIndex::index_entry(uint32_t slot) {
   const Entry& e = ring_[slot];
-  if (e.url_hash != 0) tables_[0].insert(e.url_hash, slot);
-  tables_[1].insert(e.text_hash, slot);
-  if (has_sketch_[slot]) {
-    for (size_t t = 2; t < tables_.size(); ++t) tables_[t].insert(table_hash(t, e, sig_of(slot)), slot);
+  if (e.url_hash != 0) tables_[0].insert(mix64(e.url_hash), slot);
+  tables_[1].insert(mix64(e.text_hash), slot);
+  if (has_sketch(e)) {
+    const uint16_t* sig = sig_of(slot);
+    const int rows = cfg_.sketch.rows;
+    for (size_t t = 2; t < tables_.size(); ++t) {
+      const int b = static_cast<int>(t - 2);
+      const uint32_t key = band_key(sig, b, rows);
+      tables_[t].insert_capped(band_hash(t - 2, key), slot, cfg_.max_entries_per_band_key,
+                               [&](uint32_t ref) { return band_key(sig_of(ref), b, rows) == key; });
+    }
   }
 }
 
@@ -59,20 +67,17 @@ void DedupIndex::grow() {
                                         : std::min(ring_cap_ * 2, cfg_.max_entries);
   std::vector<Entry> ring(new_cap);
   std::vector<uint16_t> sigs(new_cap * sig_len_);
-  std::vector<uint8_t> has(new_cap);
   for (size_t i = 0; i < count_; ++i) {
     const size_t from = (head_ + i) % ring_cap_;
     ring[i] = ring_[from];
     std::copy_n(sigs_.data() + from * sig_len_, sig_len_, sigs.data() + i * sig_len_);
-    has[i] = has_sketch_[from];
   }
   ring_.swap(ring);
   sigs_.swap(sigs);
-  has_sketch_.swap(has);
   ring_cap_ = new_cap;
   head_ = 0;
-  // Tables at <= 75 % load once the ring is full.
-  for (RefTable& t : tables_) t.reset(new_cap * 4 / 3 + 1);
+  // Tables at <= 80 % load once the ring is full.
+  for (RefTable& t : tables_) t.reset(new_cap * 5 / 4 + 1);
   for (size_t i = 0; i < count_; ++i) index_entry(static_cast<uint32_t>(i));
 }
 
@@ -88,12 +93,12 @@ void DedupIndex::evict_oldest() {
   auto hash_of = [this](size_t table) {
     return [this, table](uint32_t ref) { return table_hash(table, ring_[ref], sig_of(ref)); };
   };
-  if (e.url_hash != 0) tables_[0].erase(e.url_hash, slot, hash_of(0));
-  tables_[1].erase(e.text_hash, slot, hash_of(1));
-  if (has_sketch_[slot]) {
+  if (e.url_hash != 0) tables_[0].erase(mix64(e.url_hash), slot, hash_of(0));
+  tables_[1].erase(mix64(e.text_hash), slot, hash_of(1));
+  if (has_sketch(e)) {
     for (size_t t = 2; t < tables_.size(); ++t) tables_[t].erase(table_hash(t, e, sig_of(slot)), slot, hash_of(t));
   }
-  release_cluster(e.cluster);
+  release_cluster(cluster_of(e));
   head_ = (head_ + 1) % ring_cap_;
   --count_;
 }
@@ -152,12 +157,11 @@ void DedupIndex::insert(const Fingerprint& fp, uint32_t cluster) {
   }
   const auto slot = static_cast<uint32_t>((head_ + count_) % ring_cap_);
   Entry& e = ring_[slot];
-  e.text_hash = fp.text_hash;
-  e.url_hash = fp.url_hash;
-  e.time_s = to_seconds(fp.time_ms);
-  e.cluster = cluster;
   const bool sketch = fp.has_sketch && fp.signature_len == sig_len_;
-  has_sketch_[slot] = sketch ? 1 : 0;
+  e.text_hash = low32(fp.text_hash);
+  e.url_hash = fp.url_hash == 0 ? 0 : low32(fp.url_hash);
+  e.time_s = to_seconds(fp.time_ms);
+  e.cluster = cluster | (sketch ? kSketchBit : 0);
   std::copy_n(fp.sig.data(), sig_len_, sigs_.data() + static_cast<size_t>(slot) * sig_len_);
   ++count_;
   ++clusters_[cluster].refs;
@@ -166,9 +170,10 @@ void DedupIndex::insert(const Fingerprint& fp, uint32_t cluster) {
 
 Match DedupIndex::find(const Fingerprint& fp) {
   Match m;
-  auto exact = [&](size_t table, uint64_t h, uint64_t Entry::*field, Match::Kind kind) {
-    tables_[table].for_each(h, [&](uint32_t ref) {
-      if (ring_[ref].*field != h) return true;
+  auto exact = [&](size_t table, uint64_t full, uint32_t Entry::*field, Match::Kind kind) {
+    const uint32_t key = low32(full);
+    tables_[table].for_each(mix64(key), [&](uint32_t ref) {
+      if (ring_[ref].*field != key) return true;
       if (m.kind == Match::Kind::none || age(ref) < age(m.entry)) {  // the earliest copy
         m.kind = kind;
         m.entry = ref;
@@ -179,7 +184,7 @@ Match DedupIndex::find(const Fingerprint& fp) {
   if (fp.url_hash != 0) exact(0, fp.url_hash, &Entry::url_hash, Match::Kind::url);
   if (m.kind == Match::Kind::none) exact(1, fp.text_hash, &Entry::text_hash, Match::Kind::text);
   if (m.kind != Match::Kind::none) {
-    m.cluster = ring_[m.entry].cluster;
+    m.cluster = cluster_of(ring_[m.entry]);
     m.similarity = 1.0;
     return m;
   }
@@ -206,7 +211,7 @@ Match DedupIndex::find(const Fingerprint& fp) {
     }
   }
   if (m.kind == Match::Kind::near && m.similarity >= cfg_.threshold) {
-    m.cluster = ring_[m.entry].cluster;
+    m.cluster = cluster_of(ring_[m.entry]);
   } else {
     m.kind = Match::Kind::none;
   }
@@ -217,7 +222,7 @@ MemoryUsage DedupIndex::memory() const {
   MemoryUsage u;
   u.entries = count_;
   u.clusters = live_clusters_;
-  u.ring_bytes = ring_.capacity() * sizeof(Entry) + sigs_.capacity() * sizeof(uint16_t) + has_sketch_.capacity();
+  u.ring_bytes = ring_.capacity() * sizeof(Entry) + sigs_.capacity() * sizeof(uint16_t);
   for (const RefTable& t : tables_) u.table_bytes += t.bytes();
   u.cluster_bytes = clusters_.capacity() * sizeof(Cluster) + free_clusters_.capacity() * sizeof(uint32_t) +
                     cluster_table_.bytes();

@@ -17,10 +17,11 @@ namespace newsflow::dedup {
 
 struct IndexConfig {
   SketchParams sketch;
-  double threshold = 0.5;                     // minimum estimated Jaccard for a near duplicate
+  double threshold = 0.3;                     // minimum estimated Jaccard for a near duplicate
   int64_t window_ms = 72LL * 3600 * 1000;     // entries older than watermark - window are evicted
   size_t max_entries = 1'000'000;             // at most RefTable::kMaxRef
-  int max_candidates_per_band = 32;           // bounds the work a very common band key can cause
+  int max_candidates_per_band = 16;           // candidates checked per band
+  int max_entries_per_band_key = 8;           // a band value shared by more articles is not indexed again
 };
 
 struct Match {
@@ -66,12 +67,16 @@ class DedupIndex {
   const IndexConfig& config() const { return cfg_; }
 
  private:
+  // 16 bytes. The exact keys keep 32 bits here; a false exact match would also need the 8-bit
+  // slot tag and a nearby home slot to agree (about 2^-40 per probe).
   struct Entry {
-    uint64_t text_hash;
-    uint64_t url_hash;
-    int32_t time_s;  // seconds since 2000-01-01 (window clock)
-    uint32_t cluster;
+    uint32_t text_hash;
+    uint32_t url_hash;  // 0: no URL
+    int32_t time_s;     // seconds since 2000-01-01 (window clock)
+    uint32_t cluster;   // high bit: has a sketch
   };
+  static constexpr uint32_t kSketchBit = 0x80000000u;
+  static uint32_t low32(uint64_t h) { return static_cast<uint32_t>(h >> 32) | 1u; }
 
   size_t tables() const { return 2 + static_cast<size_t>(cfg_.sketch.bands); }
   uint64_t table_hash(size_t table, const Entry& e, const uint16_t* sig) const;
@@ -80,13 +85,14 @@ class DedupIndex {
   void evict_oldest();
   void grow();
   void release_cluster(uint32_t c);
+  static bool has_sketch(const Entry& e) { return e.cluster & kSketchBit; }
+  static uint32_t cluster_of(const Entry& e) { return e.cluster & ~kSketchBit; }
   size_t age(uint32_t slot) const { return (slot + ring_cap_ - head_) % ring_cap_; }
 
   IndexConfig cfg_;
   size_t sig_len_;
   std::vector<Entry> ring_;
   std::vector<uint16_t> sigs_;
-  std::vector<uint8_t> has_sketch_;  // 1 byte per ring slot
   size_t ring_cap_ = 0;
   size_t head_ = 0;
   size_t count_ = 0;

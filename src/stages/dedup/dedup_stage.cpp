@@ -10,28 +10,46 @@
 
 namespace newsflow::dedup {
 
+namespace {
+
+// Reads a key only when present: Settings::lookup in core returns a defined null node for a
+// missing key, so get_*() with a default throws "expected ..." on absent keys (reported upstream).
+template <class T, class Get>
+void read_if(Settings& s, const char* key, T& out, Get&& get) {
+  if (s.has(key)) out = static_cast<T>(get(key));
+}
+
+}  // namespace
+
 DedupConfig read_dedup_config(Settings& s) {
   DedupConfig c;
-  const std::string action = s.get_enum("action", "annotate", {"annotate", "route", "drop"});
+  std::string action = "annotate", clock = "processing_time";
+  read_if(s, "action", action, [&](const char* k) { return s.get_enum(k, "annotate", {"annotate", "route", "drop"}); });
   c.action = action == "route" ? DedupConfig::Action::route
              : action == "drop" ? DedupConfig::Action::drop
                                 : DedupConfig::Action::annotate;
-  const std::string clock = s.get_enum("clock", "processing_time", {"processing_time", "published_at"});
+  read_if(s, "clock", clock,
+          [&](const char* k) { return s.get_enum(k, "processing_time", {"processing_time", "published_at"}); });
   c.clock = clock == "published_at" ? DedupConfig::Clock::published_at : DedupConfig::Clock::processing_time;
-  c.index.window_ms = s.get_int("window_hours", 72, 1, 24 * 365) * 3600 * 1000;
-  c.index.max_entries = static_cast<size_t>(s.get_int("max_entries", 1'000'000, 1, RefTable::kMaxRef));
-  c.index.threshold = s.get_double("threshold", c.index.threshold, 0.0, 1.0);
-  c.index.sketch.shingle_words = static_cast<int>(s.get_int("shingle_words", c.index.sketch.shingle_words, 1, 16));
-  c.index.sketch.bands = static_cast<int>(s.get_int("bands", c.index.sketch.bands, 1, kMaxSignature));
-  c.index.sketch.rows = static_cast<int>(s.get_int("rows", c.index.sketch.rows, 1, kMaxSignature));
-  c.index.sketch.signature = static_cast<int>(s.get_int("signature", c.index.sketch.signature, 1, kMaxSignature));
-  if (c.index.sketch.bands * c.index.sketch.rows > c.index.sketch.signature) {
+  int64_t window_hours = 72;
+  read_if(s, "window_hours", window_hours, [&](const char* k) { return s.get_int(k, 72, 1, 24 * 365); });
+  c.index.window_ms = window_hours * 3600 * 1000;
+  read_if(s, "max_entries", c.index.max_entries, [&](const char* k) { return s.get_int(k, 0, 1, RefTable::kMaxRef); });
+  read_if(s, "threshold", c.index.threshold, [&](const char* k) { return s.get_double(k, 0, 0.0, 1.0); });
+  SketchParams& p = c.index.sketch;
+  read_if(s, "shingle_words", p.shingle_words, [&](const char* k) { return s.get_int(k, 0, 1, 16); });
+  read_if(s, "bands", p.bands, [&](const char* k) { return s.get_int(k, 0, 1, kMaxSignature); });
+  read_if(s, "rows", p.rows, [&](const char* k) { return s.get_int(k, 0, 1, kMaxSignature); });
+  read_if(s, "signature", p.signature, [&](const char* k) { return s.get_int(k, 0, 1, kMaxSignature); });
+  if (p.bands * p.rows > p.signature) {
     throw ConfigError(s.path() + ".bands: bands * rows must not exceed signature");
   }
-  c.index.max_candidates_per_band =
-      static_cast<int>(s.get_int("max_candidates_per_band", c.index.max_candidates_per_band, 1, 4096));
-  c.min_words = static_cast<int>(s.get_int("min_words", c.min_words, 1, 1000));
-  c.state_file = s.get_string("state_file", "");
+  read_if(s, "max_candidates_per_band", c.index.max_candidates_per_band,
+          [&](const char* k) { return s.get_int(k, 0, 1, 4096); });
+  read_if(s, "max_entries_per_band_key", c.index.max_entries_per_band_key,
+          [&](const char* k) { return s.get_int(k, 0, 1, 4096); });
+  read_if(s, "min_words", c.min_words, [&](const char* k) { return s.get_int(k, 0, 1, 1000); });
+  read_if(s, "state_file", c.state_file, [&](const char* k) { return s.get_string(k, ""); });
   return c;
 }
 
@@ -66,6 +84,7 @@ void DedupStage::fingerprint(const Article& a, int64_t time_ms, Fingerprint& fp)
 
   // Exact key: normalised (undecorated) title, a separator, normalised body.
   folded_.clear();
+  folded_.text.reserve(a.title.size() + a.body.size() + 8);
   fold_append(strip_title_decorations(a.title), folded_);
   const size_t title_words = folded_.words.size();
   folded_.text.append(" \x1f");

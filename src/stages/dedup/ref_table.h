@@ -30,6 +30,22 @@ class RefTable {
     ++size_;
   }
 
+  // Like insert(), unless `max_same` references already hold the same key (same_key(ref) true):
+  // a key shared by very many articles (boilerplate) then keeps only its oldest holders, which
+  // bounds both probe lengths and candidate lists. Returns whether it inserted.
+  template <class SameKey>
+  bool insert_capped(uint64_t h, uint32_t ref, int max_same, SameKey&& same_key) {
+    const uint32_t t = tag(h);
+    int same = 0;
+    size_t i = home(h);
+    for (; slots_[i] != kEmpty; i = next(i)) {
+      if ((slots_[i] & kTagMask) == t && same_key(slots_[i] & kRefMask) && ++same >= max_same) return false;
+    }
+    slots_[i] = t | ref;
+    ++size_;
+    return true;
+  }
+
   // Calls fn(ref) for each reference whose tag matches h, until fn returns false.
   template <class Fn>
   void for_each(uint64_t h, Fn&& fn) const {

@@ -5,34 +5,9 @@
 #include <limits>
 
 namespace newsflow::dedup {
-namespace {
-
-// Multipliers and offsets of the MinHash family h_i(x) = a_i * x + b_i (mod 2^64), fixed so that
-// signatures written to the state log stay comparable across builds.
-struct Family {
-  std::array<uint64_t, kMaxSignature> a{};
-  std::array<uint64_t, kMaxSignature> b{};
-  Family() {
-    uint64_t s = 0x6e657773666c6f77ULL;  // "newsflow"
-    for (int i = 0; i < kMaxSignature; ++i) {
-      s += 0x9e3779b97f4a7c15ULL;
-      a[static_cast<size_t>(i)] = mix64(s) | 1ULL;
-      s += 0x9e3779b97f4a7c15ULL;
-      b[static_cast<size_t>(i)] = mix64(s);
-    }
-  }
-};
-
-const Family& family() {
-  static const Family f;
-  return f;
-}
-
-}  // namespace
-
 uint32_t SketchParams::id() const {
-  // version 1 of the shingle/MinHash scheme in the low byte
-  return 1u | (static_cast<uint32_t>(shingle_words) << 8) | (static_cast<uint32_t>(rows) << 16) |
+  // version 2 (one-permutation MinHash) of the shingle/MinHash scheme in the low byte
+  return 2u | (static_cast<uint32_t>(shingle_words) << 8) | (static_cast<uint32_t>(rows) << 16) |
          (static_cast<uint32_t>(signature) << 24);
 }
 
@@ -55,19 +30,29 @@ void shingles(std::span<const uint64_t> words, int k, std::vector<uint64_t>& out
 }
 
 bool minhash(std::span<const uint64_t> sh, const SketchParams& p, Signature& sig) {
+  // One-permutation MinHash: each shingle hash picks a bin from its high bits and competes for
+  // that bin's minimum with its low 48 bits. One pass instead of one per hash function.
   if (sh.empty()) return false;
-  const Family& f = family();
-  const int n = std::min(p.signature, kMaxSignature);
+  const auto n = static_cast<uint64_t>(std::min(p.signature, kMaxSignature));
+  constexpr uint64_t kEmpty = std::numeric_limits<uint64_t>::max();
   std::array<uint64_t, kMaxSignature> mins;
-  mins.fill(std::numeric_limits<uint64_t>::max());
+  mins.fill(kEmpty);
   for (uint64_t x : sh) {
-    for (int i = 0; i < n; ++i) {
-      const uint64_t h = f.a[static_cast<size_t>(i)] * x + f.b[static_cast<size_t>(i)];
-      mins[static_cast<size_t>(i)] = std::min(mins[static_cast<size_t>(i)], h);
-    }
+    const auto bin = static_cast<size_t>((static_cast<unsigned __int128>(x) * n) >> 64);
+    const uint64_t v = x & 0xFFFFFFFFFFFFULL;
+    mins[bin] = std::min(mins[bin], v);
   }
-  for (int i = 0; i < n; ++i) sig[static_cast<size_t>(i)] = static_cast<uint16_t>(mins[static_cast<size_t>(i)] >> 48);
-  for (int i = n; i < kMaxSignature; ++i) sig[static_cast<size_t>(i)] = 0;
+  // Densification for short texts: an empty bin borrows the next non-empty bin's value (circular),
+  // shifted by the distance so borrowed values do not look alike.
+  for (size_t i = 0; i < n; ++i) {
+    uint64_t v = mins[i];
+    for (size_t d = 1; v == kEmpty && d < n; ++d) {
+      const uint64_t w = mins[(i + d) % n];
+      if (w != kEmpty) v = (w + d * 0x9E3779B97F4AULL) & 0xFFFFFFFFFFFFULL;
+    }
+    sig[i] = static_cast<uint16_t>(v >> 32);
+  }
+  for (size_t i = n; i < kMaxSignature; ++i) sig[i] = 0;
   return true;
 }
 

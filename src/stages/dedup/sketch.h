@@ -12,7 +12,7 @@ namespace newsflow::dedup {
 constexpr int kMaxSignature = 32;
 
 struct SketchParams {
-  int shingle_words = 4;  // words per shingle
+  int shingle_words = 3;  // words per shingle
   int bands = 6;          // LSH bands (one hash table each)
   int rows = 2;           // 16-bit MinHash values per band (band key = rows * 16 bits, folded to 32)
   int signature = 16;     // 16-bit MinHash values stored per article (>= bands * rows)
@@ -26,7 +26,7 @@ using Signature = std::array<uint16_t, kMaxSignature>;
 // Order-dependent shingle hashes of k consecutive word hashes (one shingle of all words if fewer).
 void shingles(std::span<const uint64_t> words, int k, std::vector<uint64_t>& out);
 
-// MinHash: for each of p.signature hash functions, the top 16 bits of the minimum over shingles.
+// One-permutation MinHash with p.signature bins of 16 bits (densified when bins are empty).
 // Returns false (and leaves sig unspecified) when there are no shingles.
 bool minhash(std::span<const uint64_t> shingle_hashes, const SketchParams& p, Signature& sig);
 

@@ -11,6 +11,8 @@
 namespace newsflow::dedup {
 namespace {
 
+inline bool is_ascii_alnum(unsigned b) { return (b - '0') < 10u || ((b | 0x20) - 'a') < 26u; }
+
 bool is_apostrophe(char32_t c) { return c == '\'' || c == 0x2019 || c == 0x02BC || c == 0x2018; }
 
 // Scripts written without spaces: each character is its own word so shingles still work.
@@ -38,6 +40,17 @@ class WordSink {
   void put_ascii(char c) {
     start_if_needed();
     f_.text.push_back(c);
+  }
+  // Appends letters and digits, lower-cased.
+  void put_ascii_run(const char* p, size_t n) {
+    start_if_needed();
+    const size_t at = f_.text.size();
+    f_.text.resize(at + n);
+    char* out = f_.text.data() + at;
+    for (size_t k = 0; k < n; ++k) {
+      const auto c = static_cast<unsigned char>(p[k]);
+      out[k] = static_cast<char>(c | (static_cast<unsigned>(c - 'A') < 26u ? 0x20 : 0));
+    }
   }
   void put(char32_t c) {
     start_if_needed();
@@ -74,13 +87,14 @@ void fold_append(std::string_view in, Folded& out) {
   while (i < in.size()) {
     const auto b = static_cast<unsigned char>(in[i]);
     if (b < 0x80) {  // ASCII fast path: NFKC is the identity, case fold is tolower
-      ++i;
-      if (std::isalnum(b)) {
-        sink.put_ascii(static_cast<char>(b | ((b >= 'A' && b <= 'Z') ? 0x20 : 0)));
-      } else if (b == '\'' && sink.in_word()) {
-        // joined: "don't" -> "dont"
+      if (is_ascii_alnum(b)) {
+        size_t j = i;
+        while (j < in.size() && is_ascii_alnum(static_cast<unsigned char>(in[j]))) ++j;
+        sink.put_ascii_run(in.data() + i, j - i);
+        i = j;
       } else {
-        sink.end();
+        ++i;
+        if (!(b == '\'' && sink.in_word())) sink.end();  // "don't" -> "dont"
       }
       continue;
     }
@@ -97,7 +111,7 @@ void fold_append(std::string_view in, Folded& out) {
     for (utf8proc_ssize_t k = 0; k < n; ++k) {
       const auto c = static_cast<char32_t>(buf[static_cast<size_t>(k)]);
       if (c < 0x80) {
-        if (std::isalnum(static_cast<unsigned char>(c))) sink.put_ascii(static_cast<char>(std::tolower(static_cast<int>(c))));
+        if (is_ascii_alnum(static_cast<unsigned>(c))) sink.put_ascii(static_cast<char>(c | ((c >= 'A' && c <= 'Z') ? 0x20 : 0)));
         else sink.end();
       } else if (is_unspaced_script(c)) {
         sink.end();
@@ -146,7 +160,7 @@ constexpr std::array<std::string_view, 20> kPrefixes = {
 bool strip_one_prefix(std::string_view& t) {
   for (std::string_view p : kPrefixes) {
     if (!iequals_prefix(t, p)) continue;
-    std::string_view rest = t.substr(p.size());
+    std::string_view rest = trim(t.substr(p.size()));
     while (!rest.empty() && std::isdigit(static_cast<unsigned char>(rest.front()))) rest.remove_prefix(1);
     rest = trim(rest);
     const size_t sep = separator_len(rest);
