@@ -90,13 +90,10 @@ void DedupIndex::advance(int64_t time_ms) {
 void DedupIndex::evict_oldest() {
   const auto slot = static_cast<uint32_t>(head_);
   const Entry& e = ring_[slot];
-  auto hash_of = [this](size_t table) {
-    return [this, table](uint32_t ref) { return table_hash(table, ring_[ref], sig_of(ref)); };
-  };
-  if (e.url_hash != 0) tables_[0].erase(mix64(e.url_hash), slot, hash_of(0));
-  tables_[1].erase(mix64(e.text_hash), slot, hash_of(1));
+  if (e.url_hash != 0) tables_[0].erase(mix64(e.url_hash), slot);
+  tables_[1].erase(mix64(e.text_hash), slot);
   if (has_sketch(e)) {
-    for (size_t t = 2; t < tables_.size(); ++t) tables_[t].erase(table_hash(t, e, sig_of(slot)), slot, hash_of(t));
+    for (size_t t = 2; t < tables_.size(); ++t) tables_[t].erase(table_hash(t, e, sig_of(slot)), slot);
   }
   release_cluster(cluster_of(e));
   head_ = (head_ + 1) % ring_cap_;
@@ -106,7 +103,7 @@ void DedupIndex::evict_oldest() {
 void DedupIndex::release_cluster(uint32_t c) {
   Cluster& cl = clusters_[c];
   if (--cl.refs > 0) return;
-  cluster_table_.erase(id_hash(cl.root_id), c, [this](uint32_t ref) { return id_hash(clusters_[ref].root_id); });
+  cluster_table_.erase(id_hash(cl.root_id), c);
   cl.root_id.clear();
   cl.root_id.shrink_to_fit();
   free_clusters_.push_back(c);

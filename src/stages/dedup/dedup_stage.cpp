@@ -82,19 +82,21 @@ void DedupStage::fingerprint(const Article& a, int64_t time_ms, Fingerprint& fp)
   canonical_url(a.url, url_buf_);
   fp.url_hash = url_buf_.empty() ? 0 : (XXH3_64bits(url_buf_.data(), url_buf_.size()) | 1);
 
-  // Exact key: normalised (undecorated) title, a separator, normalised body.
+  // Exact key: XXH3 over the normalised word sequence of the undecorated title, a separator and
+  // the body (the word hashes stand for the normalised text; building it is not needed).
   folded_.clear();
-  folded_.text.reserve(a.title.size() + a.body.size() + 8);
+  folded_.keep_text = false;
   fold_append(strip_title_decorations(a.title), folded_);
   const size_t title_words = folded_.words.size();
-  folded_.text.append(" \x1f");
+  folded_.words.push_back(0x1f1f1f1f1f1f1f1fULL);
   fold_append(a.body, folded_);
-  fp.text_hash = XXH3_64bits(folded_.text.data(), folded_.text.size());
+  fp.text_hash = XXH3_64bits(folded_.words.data(), folded_.words.size() * sizeof(uint64_t));
 
   // Near key: shingles of the body (a new headline is an edit, not new content); the title when
   // there is no body.
   std::span<const uint64_t> words(folded_.words);
-  if (words.size() > title_words) words = words.subspan(title_words);
+  if (words.size() > title_words + 1) words = words.subspan(title_words + 1);
+  else words = words.first(title_words);
   fp.signature_len = static_cast<uint8_t>(cfg_.index.sketch.signature);
   fp.has_sketch = false;
   if (static_cast<int>(words.size()) >= cfg_.min_words) {

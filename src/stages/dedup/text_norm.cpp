@@ -1,6 +1,9 @@
 #include "stages/dedup/text_norm.h"
 
 #include <utf8proc.h>
+
+// Inlined XXH3: one call per word, mostly short inputs.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include <array>
@@ -60,6 +63,7 @@ class WordSink {
     if (start_ == npos) return;
     const std::string_view w(f_.text.data() + start_, f_.text.size() - start_);
     f_.words.push_back(XXH3_64bits(w.data(), w.size()));
+    if (!f_.keep_text) f_.text.clear();
     start_ = npos;
   }
   bool in_word() const { return start_ != npos; }
@@ -68,7 +72,7 @@ class WordSink {
   static constexpr size_t npos = static_cast<size_t>(-1);
   void start_if_needed() {
     if (start_ != npos) return;
-    if (!f_.text.empty()) f_.text.push_back(' ');
+    if (f_.keep_text && !f_.text.empty()) f_.text.push_back(' ');
     start_ = f_.text.size();
   }
   Folded& f_;

@@ -11,8 +11,9 @@ namespace newsflow::dedup {
 
 // Reusable output buffers (kept by the caller so the hot path does not allocate once warm).
 struct Folded {
-  std::string text;             // normalised words separated by one space
+  std::string text;             // normalised words separated by one space (if keep_text)
   std::vector<uint64_t> words;  // XXH3 of each word, in order
+  bool keep_text = true;        // false: only `words` is filled (the stage hashes those)
 
   void clear() {
     text.clear();
