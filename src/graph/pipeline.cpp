@@ -128,6 +128,9 @@ struct Pipeline::Impl {
       } else {
         serialise_step.run(*a, [](Article&) {});
       }
+      // NLP quality is read from the annotations here, outside the stages and their timing;
+      // dropped duplicates count too (their dedup verdict is part of the hit rate).
+      if (a->route != Route::dead_letter) metrics.nlp().observe(*a);
       return a;
     });
     flow::make_edge(*tail, *serialise);
@@ -146,6 +149,7 @@ struct Pipeline::Impl {
       try {
         if (a->route == Route::dead_letter && a->error) metrics.dlq(a->error->code).Increment();
         sink.deliver(*a);
+        if (a->route == Route::output || a->route == Route::duplicates) metrics.observe_end_to_end(a->record.timestamp_ms);
       } catch (...) {
         std::lock_guard lock(failure_mutex);
         if (!owner.failure_) owner.failure_ = std::current_exception();
