@@ -181,8 +181,8 @@ std::vector<prometheus::MetricFamily> RdkafkaStats::Collect() const {
     for (const auto& b : s.brokers) {
       std::vector<prometheus::ClientMetric::Label> labels{client, type, {"broker", b.name}};
       if (b.rtt_cnt > 0) {
-        rtt_avg.add(labels, static_cast<double>(b.rtt_avg_us) * 1e-6);
-        rtt_p99.add(labels, static_cast<double>(b.rtt_p99_us) * 1e-6);
+        rtt_avg.add(labels, static_cast<double>(b.rtt_avg_us) / 1e6);
+        rtt_p99.add(labels, static_cast<double>(b.rtt_p99_us) / 1e6);
       }
       broker_up.add(labels, b.up ? 1.0 : 0.0);
       timeouts.add(std::move(labels), static_cast<double>(b.req_timeouts));

@@ -1,5 +1,6 @@
 // The graph, not the stages, owns metrics: NLP quality is read from annotations after the stages,
-// end-to-end latency when the record timestamp is known, standard per-stage metrics for every stage.
+// end-to-end latency when the record timestamp is known, routes counted at the sink, standard
+// per-stage metrics for every stage.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -70,8 +71,11 @@ TEST(MetricsObserve, AnnotationsEndToEndAndStageMetrics) {
   EXPECT_EQ(value_of(t, "newsflow_end_to_end_latency_seconds_count"), 3);
   EXPECT_EQ(value_of(t, R"(newsflow_end_to_end_latency_seconds_bucket{le="1"})"), 2);
   EXPECT_GE(value_of(t, "newsflow_end_to_end_latency_seconds_sum"), 2.0);
+  EXPECT_EQ(value_of(t, R"(newsflow_output_records_total{route="output"})"), 4);
+  EXPECT_EQ(value_of(t, R"(newsflow_output_records_total{route="dead_letter"})"), 1);
+  EXPECT_EQ(value_of(t, R"(newsflow_dlq_records_total{reason="malformed_json"})"), 1);
   for (std::string stage : {"parse", "fake_langid", "serialise"}) {
-    EXPECT_GE(value_of(t, R"(newsflow_stage_records_total{stage=")" + stage + R"(",outcome="ok"})"), 4) << stage;
+    EXPECT_GE(value_of(t, R"(newsflow_stage_records_total{outcome="ok",stage=")" + stage + R"("})"), 4) << stage;
     EXPECT_GE(value_of(t, R"(newsflow_stage_duration_seconds_count{stage=")" + stage + R"("})"), 4) << stage;
     EXPECT_EQ(value_of(t, R"(newsflow_stage_queue_depth{stage=")" + stage + R"("})"), 0) << stage;
   }
