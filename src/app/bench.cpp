@@ -1,6 +1,5 @@
 #include "app/bench.h"
 
-#include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/info.h>
 #include <simdjson.h>
 #include <spdlog/spdlog.h>
@@ -113,7 +112,6 @@ int run_bench(const AppConfig& config, const BenchOptions& options) {
   }
 
   const int threads = options.threads > 0 ? options.threads : static_cast<int>(oneapi::tbb::info::default_concurrency());
-  oneapi::tbb::global_control parallelism(oneapi::tbb::global_control::max_allowed_parallelism, threads);
   Metrics metrics;
   std::vector<Clock::time_point> submitted(values.size());
   LatencySink sink(submitted);
@@ -123,7 +121,7 @@ int run_bench(const AppConfig& config, const BenchOptions& options) {
   const auto start = Clock::now();
   std::vector<std::pair<std::string, double>> stage_secs;
   {
-    Pipeline pipeline(PipelineOptions{config.limits, config.max_in_flight}, std::move(stages), sink, metrics);
+    Pipeline pipeline(PipelineOptions{config.limits, config.max_in_flight, threads}, std::move(stages), sink, metrics);
     for (size_t i = 0; i < values.size(); ++i) {
       Record r;
       r.value = std::move(values[i]);

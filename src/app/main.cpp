@@ -80,10 +80,19 @@ int main(int argc, char** argv) {
   bench->add_option("-c,--config", config_path, "YAML config file");
 
   try {
-    app.parse(argc, argv);
+    app.parse(argc, argv);  // eval/train callbacks run inside
+  } catch (const CLI::RuntimeError& e) {  // thrown by eval/train with their exit code
+    if (*e.what()) std::fprintf(stderr, "newsflow: %s\n", e.what());
+    return e.get_exit_code();
   } catch (const CLI::ParseError& e) {
     const int rc = app.exit(e);
     return rc == 0 ? 0 : nf::exit_code::usage;
+  } catch (const nf::ConfigError& e) {
+    std::fprintf(stderr, "newsflow: invalid configuration: %s\n", e.what());
+    return nf::exit_code::config;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "newsflow: %s\n", e.what());
+    return nf::exit_code::software;
   }
   if (eval->parsed() || train->parsed()) return 0;  // their callbacks ran inside parse()
 

@@ -1,4 +1,3 @@
-#include <oneapi/tbb/global_control.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -44,9 +43,6 @@ class Progress {
 }  // namespace
 
 int run_jsonl(const AppConfig& config, const RunOptions& options) {
-  std::optional<oneapi::tbb::global_control> threads;
-  if (config.threads > 0) threads.emplace(oneapi::tbb::global_control::max_allowed_parallelism, config.threads);
-
   Metrics metrics;
   Health health;
   HttpServer http(metrics, health);
@@ -83,7 +79,7 @@ int run_jsonl(const AppConfig& config, const RunOptions& options) {
   Progress progress;
   int rc = exit_code::ok;
   {
-    Pipeline pipeline(PipelineOptions{config.limits, config.max_in_flight}, std::move(stages), *sink, metrics);
+    Pipeline pipeline(PipelineOptions{config.limits, config.max_in_flight, config.threads}, std::move(stages), *sink, metrics);
     health.ready.store(true);
     try {
       Record record;

@@ -2,6 +2,9 @@
 
 #include <oneapi/tbb/enumerable_thread_specific.h>
 #include <oneapi/tbb/flow_graph.h>
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/info.h>
+#include <oneapi/tbb/task_arena.h>
 
 #include <fmt/format.h>
 
@@ -77,13 +80,24 @@ class StepAdapter {
 struct Pipeline::Impl {
   using Node = flow::function_node<Article*, Article*>;
 
+  // The submitting thread only feeds the graph, so the graph gets `threads` workers of its own:
+  // an arena with one extra slot reserved for the submitter (used when it waits in drain()).
+  struct Arena {
+    explicit Arena(int threads)
+        : control(oneapi::tbb::global_control::max_allowed_parallelism, static_cast<size_t>(threads) + 1),
+          arena(threads + 1, 1) {}
+    oneapi::tbb::global_control control;
+    oneapi::tbb::task_arena arena;
+  };
+
   Impl(Pipeline& owner, std::vector<std::unique_ptr<Stage>> stages_in, Sink& sink_in, Metrics& metrics_in)
       : stages(std::move(stages_in)),
         sink(sink_in),
         metrics(metrics_in),
         parsers([limits = owner.options_.limits] { return ArticleParser(limits); }),
         parse_step("parse", metrics_in),
-        serialise_step("serialise", metrics_in) {
+        serialise_step("serialise", metrics_in),
+        arena(owner.options_.threads) {
     // Resolved once: the serial sink step must not build label maps per article.
     for (size_t c = 0; c < dlq_counters.size(); ++c) dlq_counters[c] = &metrics.dlq(static_cast<ErrorCode>(c));
     for (auto r : {Route::output, Route::duplicates, Route::drop, Route::dead_letter}) {
@@ -97,8 +111,12 @@ struct Pipeline::Impl {
       prev = st.get();
     }
     prev->set_next(&serialise_step);
+  }
 
-    entry = std::make_unique<Node>(graph, flow::unlimited, [this](Article* a) {
+  void build_graph(Pipeline& owner) {
+    // Nodes run in the arena the graph is created in.
+    arena.arena.execute([&] { graph_ptr = std::make_unique<flow::graph>(); });
+    entry = std::make_unique<Node>(*graph_ptr, flow::unlimited, [this](Article* a) {
       parse_step.run(*a, [this](Article& art) {
         if (auto err = parsers.local().parse(art)) {
           art.route = Route::dead_letter;
@@ -114,12 +132,12 @@ struct Pipeline::Impl {
       StepAdapter* step = steps[i].get();
       if (!stage->concurrent()) {
         // A stateful stage sees articles in submission order, one at a time.
-        auto seq = std::make_unique<flow::sequencer_node<Article*>>(graph, [](Article* a) { return a->record.sequence; });
+        auto seq = std::make_unique<flow::sequencer_node<Article*>>(*graph_ptr, [](Article* a) { return a->record.sequence; });
         flow::make_edge(*tail, *seq);
         tail = seq.get();
         sequencers.push_back(std::move(seq));
       }
-      auto node = std::make_unique<Node>(graph, stage->concurrent() ? flow::unlimited : flow::serial, [stage, step](Article* a) {
+      auto node = std::make_unique<Node>(*graph_ptr, stage->concurrent() ? flow::unlimited : flow::serial, [stage, step](Article* a) {
         step->run(*a, [stage](Article& art) { stage->process(art); });
         return a;
       });
@@ -128,7 +146,7 @@ struct Pipeline::Impl {
       nodes.push_back(std::move(node));
     }
 
-    serialise = std::make_unique<Node>(graph, flow::unlimited, [this](Article* a) {
+    serialise = std::make_unique<Node>(*graph_ptr, flow::unlimited, [this](Article* a) {
       if (a->route == Route::output || a->route == Route::duplicates) {
         serialise_step.run(*a, [](Article& art) { write_enriched(art, art.output); });
       } else {
@@ -140,9 +158,9 @@ struct Pipeline::Impl {
       return a;
     });
     flow::make_edge(*tail, *serialise);
-    ordered = std::make_unique<flow::sequencer_node<Article*>>(graph, [](Article* a) { return a->record.sequence; });
+    ordered = std::make_unique<flow::sequencer_node<Article*>>(*graph_ptr, [](Article* a) { return a->record.sequence; });
     flow::make_edge(*serialise, *ordered);
-    deliver = std::make_unique<flow::function_node<Article*, flow::continue_msg>>(graph, flow::serial, [this, &owner](Article* a) {
+    deliver = std::make_unique<flow::function_node<Article*, flow::continue_msg>>(*graph_ptr, flow::serial, [this, &owner](Article* a) {
       finish(owner, a);
       return flow::continue_msg();
     });
@@ -189,7 +207,8 @@ struct Pipeline::Impl {
   std::vector<std::unique_ptr<StepAdapter>> steps;
   std::mutex failure_mutex;
 
-  flow::graph graph;
+  Arena arena;
+  std::unique_ptr<flow::graph> graph_ptr;
   std::unique_ptr<Node> entry;
   std::vector<std::unique_ptr<Node>> nodes;
   std::vector<std::unique_ptr<flow::sequencer_node<Article*>>> sequencers;
@@ -201,12 +220,14 @@ struct Pipeline::Impl {
 Pipeline::Pipeline(PipelineOptions options, std::vector<std::unique_ptr<Stage>> stages, Sink& sink, Metrics& metrics)
     : options_(options) {
   if (options_.max_in_flight == 0) options_.max_in_flight = 1;
+  if (options_.threads <= 0) options_.threads = static_cast<int>(oneapi::tbb::info::default_concurrency());
   impl_ = std::make_unique<Impl>(*this, std::move(stages), sink, metrics);
+  impl_->build_graph(*this);
 }
 
 Pipeline::~Pipeline() {
   try {
-    impl_->graph.wait_for_all();
+    impl_->graph_ptr->wait_for_all();
   } catch (...) {
   }
 }
@@ -246,7 +267,7 @@ bool Pipeline::try_submit(Record& record) {
 }
 
 void Pipeline::drain() {
-  impl_->graph.wait_for_all();
+  impl_->graph_ptr->wait_for_all();
   rethrow_if_failed();
 }
 

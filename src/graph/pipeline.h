@@ -26,6 +26,7 @@ class Metrics;
 struct PipelineOptions {
   Limits limits;
   size_t max_in_flight = 10000;
+  int threads = 0;  // graph worker threads; 0 = all cores
 };
 
 class Pipeline {
@@ -46,6 +47,7 @@ class Pipeline {
 
   // CPU time spent inside each stage so far (by stage name; "parse" and "serialise" included).
   std::vector<std::pair<std::string, double>> stage_seconds() const;
+  int threads() const { return options_.threads; }
 
  private:
   struct Impl;

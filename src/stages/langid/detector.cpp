@@ -1,0 +1,128 @@
+#include "stages/langid/detector.h"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+#include "core/resources.h"
+#include "stages/langid/cld2_backend.h"
+#include "stages/langid/close_pairs.h"
+#include "stages/langid/codes.h"
+#include "stages/langid/ngram_model.h"
+#include "stages/langid/scripts.h"
+
+namespace newsflow::langid {
+
+std::string_view body_prefix(std::string_view body, size_t max_bytes) {
+  if (body.size() <= max_bytes) return body;
+  size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(body[end]) & 0xC0) == 0x80) --end;  // code point start
+  for (size_t k = end; k > 0 && end - k < 48; --k) {  // back to a space when one is close
+    const char c = body[k - 1];
+    if (c == ' ' || c == '\n' || c == '\t') return body.substr(0, k - 1);
+  }
+  return body.substr(0, end);
+}
+
+Detector::Detector(DetectorOptions opts) : opts_(std::move(opts)) {
+  if (!opts_.model_path.empty()) {
+    model_ = std::make_unique<NgramModel>(NgramModel::load(resource_path(opts_.model_path).string()));
+  }
+}
+
+Detector::~Detector() = default;
+
+LanguageInfo Detector::detect(std::string_view title, std::string_view body, std::string_view hint) const {
+  // One reused buffer per thread: title + newline + body prefix, no allocation once warm.
+  thread_local std::string buf;
+  const std::string_view prefix = body_prefix(body, opts_.body_prefix_bytes);
+  buf.clear();
+  buf.append(title);
+  if (!title.empty() && !prefix.empty()) buf.push_back('\n');
+  buf.append(prefix);
+  return detect_text(buf, hint);
+}
+
+namespace {
+// A code for output: BCP-47, with a script subtag for two-script languages.
+std::string output_code(std::string_view bcp47, std::string_view text) {
+  std::string code(bcp47);
+  if (const ScriptPair* p = script_pair(code)) {
+    code += '-';
+    code += dominant_script(text, p->a, p->b);
+  }
+  return code;
+}
+
+std::string_view bcp47_of(int cld2_lang) { return bcp47_from_cld2(cld2_code(cld2_lang)); }
+}  // namespace
+
+LanguageInfo Detector::detect_text(std::string_view text, std::string_view hint) const {
+  int hint_lang = -1;
+  std::string hint_primary;
+  if (opts_.use_hint && !hint.empty()) {
+    const std::string p = primary_subtag(hint);
+    hint_primary = bcp47_from_cld2(p);  // legacy tags in hints too: "iw" → "he", "no" → "nb"
+    hint_lang = cld2_from_code(cld2_from_bcp47(hint_primary));
+    if (p == "zh" && hint.find("Hant") != std::string_view::npos) hint_lang = cld2_from_code("zh-Hant");
+  }
+  const Cld2Result r = cld2_detect(text, hint_lang, /*best_effort=*/true);
+  const std::string_view script = main_script(text);
+
+  // CLD2's summary can rank "unknown" (text it scored to no language) first: skip such entries.
+  std::array<std::pair<std::string_view, int>, 3> ranked{};
+  size_t n_ranked = 0;
+  for (int i = 0; i < 3; ++i) {
+    const std::string_view code = bcp47_of(r.lang[i]);
+    if (code != "und" && r.percent[i] > 0) ranked[n_ranked++] = {code, r.percent[i]};
+  }
+  if (n_ranked == 0) ranked[n_ranked++] = {bcp47_of(r.lang[0]), r.percent[0]};
+
+  LanguageInfo info;
+  std::string_view top = ranked[0].first;
+  double share = ranked[0].second / 100.0;
+  // CLD2 also calls a text unreliable when part of it went to no language at all; with no rival
+  // language and enough letters the answer is still the only one on offer.
+  bool reliable = r.reliable || (n_ranked == 1 && share >= 0.4 && r.text_bytes >= opts_.sole_language_bytes);
+  if ((top == "und" || top == "chr") && script == "Cher" && text.size() >= static_cast<size_t>(opts_.min_text_bytes)) {
+    // CLD2 predates the lower-case Cherokee letters (Unicode 8) and scores none of them.
+    top = "chr";
+    share = 1.0;
+    reliable = true;
+  } else if (top == "und" || r.text_bytes < opts_.min_text_bytes) {
+    return info;  // nothing CLD2 could score, or too short: und, confidence 0
+  }
+
+  bool overruled = false;
+  // A hint CLD2 agreed with settles a close group: the publisher knows nb from da.
+  if (model_ != nullptr && hint_primary != primary_subtag(top)) {
+    const std::vector<std::string_view> group = close_group(primary_subtag(top), script);
+    if (!group.empty()) {
+      const SecondOpinion s = second_opinion(*model_, text, primary_subtag(top), group);
+      if (!s.lang.empty() && s.lang != primary_subtag(top) && s.margin > opts_.override_margin) {
+        top = s.lang;
+        overruled = true;
+      }
+    }
+  }
+  if (!reliable && !opts_.report_unreliable) {
+    // Never a guess dressed as certain: the guess stays visible as an alternative.
+    info.alternatives.push_back({output_code(top, text), share});
+    return info;
+  }
+  info.code = output_code(top, text);
+  info.reliable = reliable;
+  // Share of the language in the text, halved when CLD2 was unsure, lowered when the model and CLD2
+  // disagreed on which member of a close group it is.
+  // The share counts only text CLD2 gave to some language (it leaves some to none).
+  int attributed = 0;
+  for (size_t i = 0; i < n_ranked; ++i) attributed += ranked[i].second;
+  const double own = attributed > 0 ? share * 100.0 / attributed : share;
+  info.confidence = std::clamp(own * (reliable ? 1.0 : 0.5) * (overruled ? 0.75 : 1.0), 0.0, 1.0);
+  for (size_t i = 0; i < n_ranked; ++i) {
+    if (ranked[i].first != top) info.alternatives.push_back({output_code(ranked[i].first, text), ranked[i].second / 100.0});
+  }
+  return info;
+}
+
+}  // namespace newsflow::langid

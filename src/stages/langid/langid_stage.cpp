@@ -1,0 +1,31 @@
+#include "stages/langid/langid_stage.h"
+
+#include "stages/langid/detector.h"
+
+namespace newsflow {
+
+namespace {
+class LangidStage final : public Stage {
+ public:
+  explicit LangidStage(langid::DetectorOptions opts) : det_(std::move(opts)) {}
+  std::string_view name() const override { return "langid"; }
+  void process(Article& a) override { a.language = det_.detect(a.title, a.body, a.language_hint); }
+
+ private:
+  langid::Detector det_;
+};
+}  // namespace
+
+std::unique_ptr<Stage> make_langid_stage(Settings& s) {
+  langid::DetectorOptions o;
+  o.body_prefix_bytes = static_cast<size_t>(s.get_int("body_prefix_bytes", static_cast<int64_t>(o.body_prefix_bytes), 0, 1 << 20));
+  o.min_text_bytes = static_cast<int>(s.get_int("min_text_bytes", o.min_text_bytes, 0, 4096));
+  o.use_hint = s.get_bool("use_hint", o.use_hint);
+  o.report_unreliable = s.get_bool("report_unreliable", o.report_unreliable);
+  o.sole_language_bytes = static_cast<int>(s.get_int("sole_language_bytes", o.sole_language_bytes, 0, 1 << 20));
+  o.model_path = s.get_string("model", o.model_path);  // "" disables the second opinion
+  o.override_margin = s.get_double("override_margin", o.override_margin, 0.0, 100.0);
+  return std::make_unique<LangidStage>(std::move(o));
+}
+
+}  // namespace newsflow
