@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A real Prometheus scraping a running newsflow (JSONL mode, fed through stdin):
 
-- promtool check config / check rules / test rules pass on deploy/prometheus;
+- promtool check config / check rules / test rules pass on deploy/prometheus, and
+  `promtool check metrics` accepts the /metrics text;
 - the scrape succeeds (`up == 1`: Prometheus's own parser accepts /metrics);
 - every recording rule and every dashboard panel query returns data through the HTTP API;
 - a forced dead-letter flood fires NewsflowDeadLetterRateHigh (test copy of the rules with
@@ -82,6 +83,10 @@ def main():
             text = nf.metrics()
             for m in KAFKA_ONLY_IN_JSONL_MODE:
                 expect(f"\n{m}" not in text and f"# TYPE {m} " not in text, f"{m} listed as Kafka-only but exported in JSONL mode")
+
+            # Prometheus's own linter accepts the exposition (naming, types, help).
+            r = subprocess.run([PROMTOOL, "check", "metrics"], input=text, capture_output=True, text=True, timeout=60)
+            expect(r.returncode == 0, f"promtool check metrics:\n{r.stdout}{r.stderr}")
 
             # Every recording rule returns data.
             rules = recording_rules(RECORDING)
