@@ -55,6 +55,7 @@ class Newsflow:
     def __init__(self, binary, tmp, extra_args=()):
         self.port = free_port()
         self.tmp = tmp
+        self.log = open(os.path.join(tmp, "newsflow.log"), "wb")
         self.proc = subprocess.Popen(
             [binary, "run", "--input", "-", "--output", os.path.join(tmp, "out.jsonl"), "--dlq", os.path.join(tmp, "dlq.jsonl"),
              "--metrics-bind", f"127.0.0.1:{self.port}", "--log-level", "warn", *extra_args],
@@ -121,6 +122,7 @@ class Newsflow:
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait(timeout=10)
+        self.log.close()
 
 
 def sample_value(text, series):
@@ -160,7 +162,11 @@ scrape_configs:
             [PROMETHEUS, f"--config.file={self.config}", f"--storage.tsdb.path={os.path.join(self.dir, 'data')}",
              f"--web.listen-address=127.0.0.1:{self.port}", "--log.level=warn", "--storage.tsdb.retention.time=1h"],
             stdout=self.log, stderr=subprocess.STDOUT, cwd=self.dir)
-        wait_for("Prometheus /-/ready", lambda: self._ready(), timeout=60)
+        try:
+            wait_for("Prometheus /-/ready", lambda: self._ready(), timeout=60)
+        except BaseException:
+            self.stop()  # never leave a Prometheus behind
+            raise
 
     def _ready(self):
         if self.proc.poll() is not None:
