@@ -1,11 +1,12 @@
 #include "app/cli_registry.h"
 
 #include "app/eval_articles.h"
+#include "stages/langid/cli.h"
 
 namespace newsflow {
 
 void register_module_clis(CLI::App& eval, CLI::App& train) {
-  (void)train;
+  register_langid_cli(eval, train);
   register_eval_articles(eval);
 }
 

@@ -6,6 +6,7 @@
 
 #include "app/config.h"
 #include "core/settings.h"
+#include "stages/langid/langid_stage.h"
 
 namespace newsflow {
 namespace {
@@ -17,7 +18,9 @@ struct StageFactory {
 
 // Pipeline order. A stage appears here once its library exists.
 const std::vector<StageFactory>& factories() {
-  static const std::vector<StageFactory> list = {};
+  static const std::vector<StageFactory> list = {
+      {"langid", &make_langid_stage},
+  };
   return list;
 }
 

@@ -1,0 +1,79 @@
+// close_consumer against librdkafka's in-process mock cluster: the final revoke reaches the
+// application's rebalance callback and the consumer leaves the group.
+#include "io/kafka/consumer_close.h"
+
+#include <gtest/gtest.h>
+#include <librdkafka/rdkafka_mock.h>
+
+#include <atomic>
+#include <cstring>
+
+#include "io/kafka/kafka_config.h"
+
+namespace newsflow::kafka {
+namespace {
+
+struct Counts {
+  std::atomic<int> assigned{0};
+  std::atomic<int> revoked{0};
+};
+
+void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts, void* opaque) {
+  auto* counts = static_cast<Counts*>(opaque);
+  bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+  if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    counts->assigned += parts->cnt;
+    if (cooperative) {
+      if (rd_kafka_error_t* e = rd_kafka_incremental_assign(rk, parts)) rd_kafka_error_destroy(e);
+    } else {
+      rd_kafka_assign(rk, parts);
+    }
+  } else {
+    counts->revoked += parts->cnt;
+    if (cooperative) {
+      if (rd_kafka_error_t* e = rd_kafka_incremental_unassign(rk, parts)) rd_kafka_error_destroy(e);
+    } else {
+      rd_kafka_assign(rk, nullptr);
+    }
+  }
+}
+
+TEST(ConsumerClose, FinalRevokeReachesTheCallback) {
+  char errstr[256];
+  rd_kafka_conf_t* owner_conf = rd_kafka_conf_new();
+  rd_kafka_conf_set(owner_conf, "log_level", "0", errstr, sizeof errstr);
+  HandlePtr owner(rd_kafka_new(RD_KAFKA_PRODUCER, owner_conf, errstr, sizeof errstr));
+  ASSERT_NE(owner, nullptr) << errstr;
+  rd_kafka_mock_cluster_t* cluster = rd_kafka_mock_cluster_new(owner.get(), 1);
+  ASSERT_NE(cluster, nullptr);
+  ASSERT_EQ(rd_kafka_mock_topic_create(cluster, "close.test", 3, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+
+  for (const char* strategy : {"cooperative-sticky", "range"}) {
+    Counts counts;
+    Properties props = {{"bootstrap.servers", rd_kafka_mock_cluster_bootstraps(cluster)},
+                        {"group.id", std::string("close-test-") + strategy},
+                        {"partition.assignment.strategy", strategy},
+                        {"log_level", "0"}};
+    ConfPtr conf = make_conf(props, "kafka.consumer");
+    rd_kafka_conf_set_opaque(conf.get(), &counts);
+    rd_kafka_conf_set_rebalance_cb(conf.get(), on_rebalance);
+    HandlePtr rk = make_client(RD_KAFKA_CONSUMER, std::move(conf), props, "kafka.consumer");
+    rd_kafka_poll_set_consumer(rk.get());
+    rd_kafka_topic_partition_list_t* sub = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(sub, "close.test", RD_KAFKA_PARTITION_UA);
+    ASSERT_EQ(rd_kafka_subscribe(rk.get(), sub), RD_KAFKA_RESP_ERR_NO_ERROR);
+    rd_kafka_topic_partition_list_destroy(sub);
+    for (int i = 0; i < 300 && counts.assigned < 3; ++i) {
+      if (rd_kafka_message_t* m = rd_kafka_consumer_poll(rk.get(), 100)) rd_kafka_message_destroy(m);
+    }
+    ASSERT_EQ(counts.assigned, 3) << strategy;
+
+    EXPECT_EQ(close_consumer(rk.get(), std::chrono::seconds(30)), CloseResult::closed) << strategy;
+    EXPECT_EQ(counts.revoked, 3) << strategy;
+    EXPECT_TRUE(rd_kafka_consumer_closed(rk.get()));
+  }
+  rd_kafka_mock_cluster_destroy(cluster);
+}
+
+}  // namespace
+}  // namespace newsflow::kafka

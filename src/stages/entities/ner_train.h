@@ -1,0 +1,43 @@
+// Reproducible training of the NER model (fixed seed, deterministic order and file bytes).
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "stages/entities/conll_io.h"
+
+namespace newsflow::entities {
+
+struct TrainOptions {
+  std::string train_path;
+  std::vector<std::pair<ConllFormat, std::string>> extra;  // more training files
+
+  std::string dev_path;
+  std::string out_path;
+  std::string lang = "en";
+  ConllFormat format = ConllFormat::conll;
+  ConllFormat dev_format = ConllFormat::conll;
+  std::string iso_codes_dir = "/usr/share/iso-codes/json";  // external gazetteer (Debian iso-codes)
+  std::string cluster_text;  // JSONL (title/body) or plain text for word clusters; empty = none
+  int epochs = 10;
+  uint32_t bits = 20;
+  uint32_t groups = fg_all;
+  uint64_t seed = 20240901;
+};
+
+struct TrainResult {
+  double dev_f1 = 0, dev_precision = 0, dev_recall = 0;
+  double pass1_dev_f1 = 0;
+  size_t model_bytes = 0;
+};
+
+// Trains, reports progress to `log`, writes the model. Returns false with `error` on failure.
+bool train_ner(const TrainOptions& opt, std::ostream& log, TrainResult& result, std::string& error);
+
+// Adds iso-codes country/subdivision/language names to `gaz` as source 1. Returns entries added.
+size_t add_iso_gazetteer(const std::string& dir, const std::string& lang, Gazetteer& gaz);
+
+}  // namespace newsflow::entities
