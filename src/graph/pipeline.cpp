@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <chrono>
 
 #include "codec/article_parser.h"
@@ -97,6 +98,11 @@ struct Pipeline::Impl {
         parse_step("parse", metrics_in),
         serialise_step("serialise", metrics_in),
         arena(owner.options_.threads) {
+    // Resolved once: the serial sink step must not build label maps per article.
+    for (size_t c = 0; c < dlq_counters.size(); ++c) dlq_counters[c] = &metrics.dlq(static_cast<ErrorCode>(c));
+    for (auto r : {Route::output, Route::duplicates, Route::drop, Route::dead_letter}) {
+      route_counters[static_cast<size_t>(r)] = &metrics.output_records(route_name(r));
+    }
     for (auto& s : stages) steps.push_back(std::make_unique<StepAdapter>(std::string(s->name()), metrics));
     // Chain the queue-depth accounting: parse → stage… → serialise.
     StepAdapter* prev = &parse_step;
@@ -146,6 +152,9 @@ struct Pipeline::Impl {
       } else {
         serialise_step.run(*a, [](Article&) {});
       }
+      // NLP quality is read from the annotations here, outside the stages and their timing;
+      // dropped duplicates count too (their dedup verdict is part of the hit rate).
+      if (a->route != Route::dead_letter) metrics.nlp().observe(*a);
       return a;
     });
     flow::make_edge(*tail, *serialise);
@@ -162,8 +171,10 @@ struct Pipeline::Impl {
     std::unique_ptr<Article> own(a);
     if (!owner.failed_.load(std::memory_order_relaxed)) {
       try {
-        if (a->route == Route::dead_letter && a->error) metrics.dlq(a->error->code).Increment();
+        if (a->route == Route::dead_letter && a->error) dlq_counters[static_cast<size_t>(a->error->code)]->Increment();
         sink.deliver(*a);
+        route_counters[static_cast<size_t>(a->route)]->Increment();
+        if (a->route == Route::output || a->route == Route::duplicates) metrics.observe_end_to_end(a->record.timestamp_ms);
       } catch (...) {
         std::lock_guard lock(failure_mutex);
         if (!owner.failure_) owner.failure_ = std::current_exception();
@@ -175,8 +186,20 @@ struct Pipeline::Impl {
     owner.in_flight_.notify_one();
   }
 
+  static std::string_view route_name(Route r) {
+    switch (r) {
+      case Route::output: return "output";
+      case Route::duplicates: return "duplicates";
+      case Route::drop: return "drop";
+      case Route::dead_letter: return "dead_letter";
+    }
+    return "output";
+  }
+
   std::vector<std::unique_ptr<Stage>> stages;
   Sink& sink;
+  std::array<prometheus::Counter*, static_cast<size_t>(ErrorCode::output_too_large) + 1> dlq_counters{};
+  std::array<prometheus::Counter*, 4> route_counters{};
   Metrics& metrics;
   oneapi::tbb::enumerable_thread_specific<ArticleParser> parsers;
   StepAdapter parse_step;

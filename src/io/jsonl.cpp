@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <stdexcept>
 
@@ -51,6 +52,9 @@ bool JsonlSource::next(Record& record) {
     record.value = std::move(value);
     record.position.file = name_;
     record.position.line = line_;
+    // A line has no timestamp of its own: read time stands in, so end-to-end latency is measured.
+    record.timestamp_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     return true;
   }
 }

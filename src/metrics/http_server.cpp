@@ -1,6 +1,8 @@
 #include "metrics/http_server.h"
 
 #include <httplib.h>
+#include <prometheus/collectable.h>
+#include <prometheus/metric_family.h>
 
 #include <stdexcept>
 
@@ -27,7 +29,39 @@ std::pair<std::string, int> parse_host_port(const std::string& s) {
   return {host, port};
 }
 
-HttpServer::HttpServer(Metrics& metrics, Health& health) : metrics_(metrics), health_(health) {}
+namespace {
+
+// newsflow_ready / newsflow_live mirror /readyz and /livez so alerts can see readiness history.
+class HealthCollector : public prometheus::Collectable {
+ public:
+  explicit HealthCollector(const Health& health) : health_(health) {}
+  std::vector<prometheus::MetricFamily> Collect() const override {
+    return {gauge("newsflow_ready", "1 while /readyz answers 200 (input assigned, output healthy, not shutting down).",
+                  health_.ready.load()),
+            gauge("newsflow_live", "1 while /livez answers 200.", health_.live.load())};
+  }
+
+ private:
+  static prometheus::MetricFamily gauge(const char* name, const char* help, bool v) {
+    prometheus::MetricFamily f;
+    f.name = name;
+    f.help = help;
+    f.type = prometheus::MetricType::Gauge;
+    prometheus::ClientMetric m;
+    m.gauge.value = v ? 1.0 : 0.0;
+    f.metric.push_back(m);
+    return f;
+  }
+  const Health& health_;
+};
+
+}  // namespace
+
+// The collector refers to `health`: the HttpServer (the only scraper) must be stopped before
+// `health` goes away, which declaration order in the app guarantees.
+HttpServer::HttpServer(Metrics& metrics, Health& health) : metrics_(metrics), health_(health) {
+  metrics_.add_collectable(std::make_shared<HealthCollector>(health_));
+}
 
 HttpServer::~HttpServer() { stop(); }
 

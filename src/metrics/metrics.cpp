@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 #include <string>
 
@@ -68,6 +69,7 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
   in_flight_ = &BuildGauge().Name("newsflow_in_flight_records").Help("Articles inside the graph (bounded by limits.max_in_flight).").Register(r).Add({});
   end_to_end_latency_ = &BuildHistogram().Name("newsflow_end_to_end_latency_seconds")
                              .Help("Output time minus the input record timestamp.").Register(r).Add({}, latency_buckets());
+  nlp_ = std::make_unique<NlpMetrics>(r);
   collectables_.push_back(registry_);
   collectables_.push_back(std::make_shared<ProcessCollector>());
   // Pre-create every DLQ reason and route so dashboards show zeros instead of gaps.
@@ -95,6 +97,15 @@ std::string Metrics::scrape() const {
     families.insert(families.end(), std::make_move_iterator(f.begin()), std::make_move_iterator(f.end()));
   }
   return prometheus::TextSerializer().Serialize(families);
+}
+
+void Metrics::observe_end_to_end(int64_t timestamp_ms) {
+  if (timestamp_ms < 0) return;
+  const int64_t now_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const int64_t age_us = now_us - timestamp_ms * 1000;
+  // A producer clock ahead of ours would give a negative age: count it as zero, not as garbage.
+  end_to_end_latency_->Observe(age_us > 0 ? static_cast<double>(age_us) * 1e-6 : 0.0);
 }
 
 prometheus::Counter& Metrics::dlq(ErrorCode code) { return dlq_->Add({{"reason", std::string(to_string(code))}}); }

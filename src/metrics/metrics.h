@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "metrics/nlp_metrics.h"
 
 namespace newsflow {
 
@@ -45,6 +46,10 @@ class Metrics {
   prometheus::Counter& output_records(std::string_view route);
   prometheus::Gauge& in_flight() { return *in_flight_; }
   prometheus::Histogram& end_to_end_latency() { return *end_to_end_latency_; }
+  // Observes now − timestamp_ms (wall clock) when the record timestamp is known (≥ 0).
+  void observe_end_to_end(int64_t timestamp_ms);
+  // NLP quality families, observed from annotations by the graph (never by the stages).
+  NlpMetrics& nlp() { return *nlp_; }
 
   // Bucket boundaries shared by the latency histograms (seconds): 50 µs .. 10 s.
   static prometheus::Histogram::BucketBoundaries latency_buckets();
@@ -62,6 +67,7 @@ class Metrics {
   prometheus::Counter* blank_lines_;
   prometheus::Gauge* in_flight_;
   prometheus::Histogram* end_to_end_latency_;
+  std::unique_ptr<NlpMetrics> nlp_;
 };
 
 }  // namespace newsflow
