@@ -6,7 +6,10 @@
 
 #include "app/config.h"
 #include "core/settings.h"
+#include "stages/dedup/dedup_stage.h"
+#include "stages/entities/entities_stage.h"
 #include "stages/langid/langid_stage.h"
+#include "stages/stance/stance_stage.h"
 
 namespace newsflow {
 namespace {
@@ -19,7 +22,10 @@ struct StageFactory {
 // Pipeline order. A stage appears here once its library exists.
 const std::vector<StageFactory>& factories() {
   static const std::vector<StageFactory> list = {
+      {"dedup", &make_dedup_stage},
       {"langid", &make_langid_stage},
+      {"entities", &make_entities_stage},
+      {"stance", &make_stance_stage},
   };
   return list;
 }
