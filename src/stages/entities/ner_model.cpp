@@ -38,7 +38,7 @@ constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
 typedef int16_t v8i16 __attribute__((vector_size(16)));
 typedef int32_t v8i32 __attribute__((vector_size(32)));
 static_assert(kLabels == 9, "decode sums labels 0..7 as a vector plus label 8");
-constexpr char kMagic[8] = {'N', 'F', 'N', 'E', 'R', '0', '0', '2'};
+constexpr char kMagic[8] = {'N', 'F', 'N', 'E', 'R', '0', '0', '3'};
 
 inline uint32_t fid(uint64_t tmpl, uint64_t v, uint32_t mask) {
   return static_cast<uint32_t>(mix(tmpl * 0x9E3779B97F4A7C15ull, v)) & mask;
@@ -431,12 +431,23 @@ void NerModel::tag(const NerDoc& doc, std::vector<uint8_t>& labels, NerScratch& 
 
 namespace {
 
+// Weights are mostly zero (a feature only moves the labels it was confused with): stored as
+// runs of (zeros, literals) so a 19 MB table takes 1-4 MB on disk.
 void write_weights(std::FILE* f, const Weights& w) {
   const uint64_t n = w.w.size();
   std::fwrite(&w.bits, sizeof w.bits, 1, f);
   std::fwrite(&w.scale, sizeof w.scale, 1, f);
   std::fwrite(&n, sizeof n, 1, f);
-  if (n) std::fwrite(w.w.data(), sizeof(int16_t), n, f);
+  size_t i = 0;
+  while (i < n) {
+    uint32_t zeros = 0, lits = 0;
+    while (i + zeros < n && w.w[i + zeros] == 0) ++zeros;
+    while (i + zeros + lits < n && w.w[i + zeros + lits] != 0) ++lits;
+    std::fwrite(&zeros, sizeof zeros, 1, f);
+    std::fwrite(&lits, sizeof lits, 1, f);
+    if (lits) std::fwrite(&w.w[i + zeros], sizeof(int16_t), lits, f);
+    i += zeros + lits;
+  }
 }
 
 bool read_weights(std::FILE* f, Weights& w) {
@@ -445,8 +456,17 @@ bool read_weights(std::FILE* f, Weights& w) {
       std::fread(&n, sizeof n, 1, f) != 1)
     return false;
   if (w.bits > 26 || (n != 0 && n != (static_cast<uint64_t>(1) << w.bits) * kLabels)) return false;
-  w.w.resize(n);
-  return n == 0 || std::fread(w.w.data(), sizeof(int16_t), n, f) == n;
+  w.w.assign(n, 0);
+  size_t i = 0;
+  while (i < n) {
+    uint32_t zeros = 0, lits = 0;
+    if (std::fread(&zeros, sizeof zeros, 1, f) != 1 || std::fread(&lits, sizeof lits, 1, f) != 1) return false;
+    if (zeros + static_cast<uint64_t>(lits) > n - i || zeros + lits == 0) return false;
+    i += zeros;
+    if (lits && std::fread(&w.w[i], sizeof(int16_t), lits, f) != lits) return false;
+    i += lits;
+  }
+  return true;
 }
 
 }  // namespace
