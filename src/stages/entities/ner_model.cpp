@@ -170,8 +170,9 @@ void token_info(const NerDoc& doc, const Gazetteer* gaz, const ClusterMap* clust
     }
   }
   // Document casing: how the same lowercase word is written mid-sentence elsewhere.
-  std::vector<std::pair<uint64_t, uint8_t>> seen;
-  seen.reserve(n);
+  // Per-thread buffers: tagging runs once per article on every worker thread.
+  thread_local std::vector<std::pair<uint64_t, uint8_t>> seen;
+  seen.clear();
   for (size_t i = 0; i < n; ++i) {
     const uint8_t f = info[i].flags;
     if (f & (kf_sent_start | kf_caps_sentence)) continue;
@@ -185,13 +186,15 @@ void token_info(const NerDoc& doc, const Gazetteer* gaz, const ClusterMap* clust
     for (; it != seen.end() && it->first == info[i].lw; ++it) info[i].flags |= it->second;
   }
   if (gaz && !gaz->empty()) {
-    std::vector<uint64_t> lw(n);
-    std::vector<uint8_t> start(n);
+    thread_local std::vector<uint64_t> lw;
+    thread_local std::vector<uint8_t> start;
+    lw.resize(n);
+    start.resize(n);
     for (size_t i = 0; i < n; ++i) {
       lw[i] = info[i].lw;
       start[i] = (info[i].flags & kf_can_start) ? 1 : 0;
     }
-    std::vector<uint32_t> bits;
+    thread_local std::vector<uint32_t> bits;
     gaz->match(lw, start, bits);
     for (size_t i = 0; i < n; ++i) info[i].gaz = bits[i];
   } else {
@@ -211,8 +214,8 @@ struct Hist {
 void doc_history(std::span<const TokInfo> info, std::span<const uint8_t> pass1, std::vector<Hist>& out) {
   const size_t n = info.size();
   out.assign(n, Hist{});
-  std::vector<std::pair<uint64_t, uint32_t>> idx;
-  idx.reserve(n);
+  thread_local std::vector<std::pair<uint64_t, uint32_t>> idx;
+  idx.clear();
   for (size_t i = 0; i < n; ++i) {
     if (info[i].flags & (kf_cap | kf_allcaps)) idx.emplace_back(info[i].lw, static_cast<uint32_t>(i));
   }
@@ -262,7 +265,7 @@ void token_features(const NerDoc& doc, std::span<const TokInfo> info, uint32_t g
                     uint32_t mask, std::vector<uint32_t>& feats) {
   const size_t n = info.size();
   feats.assign(n * kMaxFeats, kNone);
-  std::vector<Hist> hist;
+  thread_local std::vector<Hist> hist;
   const bool second = !pass1.empty();
   if (second) doc_history(info, pass1, hist);
   for (const Sentence& s : doc.sentences) {
@@ -350,7 +353,7 @@ void token_features(const NerDoc& doc, std::span<const TokInfo> info, uint32_t g
 
 void history_features(std::span<const TokInfo> info, std::span<const uint8_t> pass1, uint32_t mask,
                       std::vector<uint32_t>& feats) {
-  std::vector<Hist> hist;
+  thread_local std::vector<Hist> hist;
   doc_history(info, pass1, hist);
   for (size_t i = 0; i < info.size(); ++i) {
     uint32_t* f = &feats[i * kMaxFeats];
