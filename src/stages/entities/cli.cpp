@@ -27,12 +27,14 @@ double thread_cpu_seconds() {
 struct EvalOpts {
   std::string data, lang = "en", format = "conll", model;
   int repeat = 3;
+  size_t doc_sentences = 20;
 };
 
 struct TrainOpts {
   std::string data, dev, out, lang = "en", format = "conll", dev_format, groups;
   std::vector<std::string> extra;
   int epochs = 10;
+  size_t doc_sentences = 20;
   uint32_t bits = 19;
   uint64_t seed = 20240901;
 };
@@ -74,7 +76,7 @@ void run_eval(const EvalOpts& o) {
   const ConllFormat fmt = format_of(o.format);
   ConllCorpus corpus;
   std::string error;
-  if (!read_conll(o.data, fmt, fmt == ConllFormat::conll ? 20 : 1, corpus, error)) {
+  if (!read_conll(o.data, fmt, fmt == ConllFormat::conll ? o.doc_sentences : 1, corpus, error)) {
     std::cerr << error << "\n";
     throw CLI::RuntimeError(65);
   }
@@ -123,6 +125,7 @@ void run_train(const TrainOpts& o) {
   t.format = format_of(o.format);
   t.dev_format = format_of(o.dev_format.empty() ? o.format : o.dev_format);
   t.epochs = o.epochs;
+  t.doc_sentences = o.doc_sentences;
   t.bits = o.bits;
   t.seed = o.seed;
   t.groups = parse_groups(o.groups);
@@ -152,6 +155,9 @@ void register_entities_cli(CLI::App& eval, CLI::App& train) {
   e->add_option("--lang", eo->lang, "model language (config/models/ner-LANG.bin)")->capture_default_str();
   e->add_option("--format", eo->format, "conll | wikiann | germeval")->capture_default_str();
   e->add_option("--model", eo->model, "model file (overrides --lang)");
+  e->add_option("--doc-sentences", eo->doc_sentences, "files without -DOCSTART-: sentences per document")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
   e->add_option("--repeat", eo->repeat, "tag the data N times, report the fastest (speed only)")
       ->capture_default_str()
       ->check(CLI::Range(1, 100));
@@ -169,6 +175,9 @@ void register_entities_cli(CLI::App& eval, CLI::App& train) {
   t->add_option("--epochs", to->epochs, "training epochs")->capture_default_str()->check(CLI::Range(1, 100));
   t->add_option("--bits", to->bits, "log2 of hashed feature rows")->capture_default_str()->check(CLI::Range(12, 24));
   t->add_option("--seed", to->seed, "random seed")->capture_default_str();
+  t->add_option("--doc-sentences", to->doc_sentences, "files without -DOCSTART-: sentences per document")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
   t->add_option("--groups", to->groups, "feature groups to switch off/on, e.g. -gazetteer,-two_pass");
   t->callback([to] { run_train(*to); });
 }

@@ -142,7 +142,7 @@ TEST(NerTrain, LearnsFixtureAndRoundTrips) {
   std::ifstream a(o.out_path, std::ios::binary), b(o2.out_path, std::ios::binary);
   std::string sa((std::istreambuf_iterator<char>(a)), {}), sb((std::istreambuf_iterator<char>(b)), {});
   EXPECT_EQ(sa, sb);
-  write(dir / "bad.bin", "NFNER002 garbage");
+  write(dir / "bad.bin", "NFNER003 garbage");
   EXPECT_FALSE(NerModel::load((dir / "bad.bin").string(), err));
   EXPECT_FALSE(err.empty());
 }

@@ -38,7 +38,7 @@ constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
 typedef int16_t v8i16 __attribute__((vector_size(16)));
 typedef int32_t v8i32 __attribute__((vector_size(32)));
 static_assert(kLabels == 9, "decode sums labels 0..7 as a vector plus label 8");
-constexpr char kMagic[8] = {'N', 'F', 'N', 'E', 'R', '0', '0', '2'};
+constexpr char kMagic[8] = {'N', 'F', 'N', 'E', 'R', '0', '0', '3'};
 
 inline uint32_t fid(uint64_t tmpl, uint64_t v, uint32_t mask) {
   return static_cast<uint32_t>(mix(tmpl * 0x9E3779B97F4A7C15ull, v)) & mask;
@@ -170,8 +170,9 @@ void token_info(const NerDoc& doc, const Gazetteer* gaz, const ClusterMap* clust
     }
   }
   // Document casing: how the same lowercase word is written mid-sentence elsewhere.
-  std::vector<std::pair<uint64_t, uint8_t>> seen;
-  seen.reserve(n);
+  // Per-thread buffers: tagging runs once per article on every worker thread.
+  thread_local std::vector<std::pair<uint64_t, uint8_t>> seen;
+  seen.clear();
   for (size_t i = 0; i < n; ++i) {
     const uint8_t f = info[i].flags;
     if (f & (kf_sent_start | kf_caps_sentence)) continue;
@@ -185,13 +186,15 @@ void token_info(const NerDoc& doc, const Gazetteer* gaz, const ClusterMap* clust
     for (; it != seen.end() && it->first == info[i].lw; ++it) info[i].flags |= it->second;
   }
   if (gaz && !gaz->empty()) {
-    std::vector<uint64_t> lw(n);
-    std::vector<uint8_t> start(n);
+    thread_local std::vector<uint64_t> lw;
+    thread_local std::vector<uint8_t> start;
+    lw.resize(n);
+    start.resize(n);
     for (size_t i = 0; i < n; ++i) {
       lw[i] = info[i].lw;
       start[i] = (info[i].flags & kf_can_start) ? 1 : 0;
     }
-    std::vector<uint32_t> bits;
+    thread_local std::vector<uint32_t> bits;
     gaz->match(lw, start, bits);
     for (size_t i = 0; i < n; ++i) info[i].gaz = bits[i];
   } else {
@@ -211,8 +214,8 @@ struct Hist {
 void doc_history(std::span<const TokInfo> info, std::span<const uint8_t> pass1, std::vector<Hist>& out) {
   const size_t n = info.size();
   out.assign(n, Hist{});
-  std::vector<std::pair<uint64_t, uint32_t>> idx;
-  idx.reserve(n);
+  thread_local std::vector<std::pair<uint64_t, uint32_t>> idx;
+  idx.clear();
   for (size_t i = 0; i < n; ++i) {
     if (info[i].flags & (kf_cap | kf_allcaps)) idx.emplace_back(info[i].lw, static_cast<uint32_t>(i));
   }
@@ -262,7 +265,7 @@ void token_features(const NerDoc& doc, std::span<const TokInfo> info, uint32_t g
                     uint32_t mask, std::vector<uint32_t>& feats) {
   const size_t n = info.size();
   feats.assign(n * kMaxFeats, kNone);
-  std::vector<Hist> hist;
+  thread_local std::vector<Hist> hist;
   const bool second = !pass1.empty();
   if (second) doc_history(info, pass1, hist);
   for (const Sentence& s : doc.sentences) {
@@ -350,7 +353,7 @@ void token_features(const NerDoc& doc, std::span<const TokInfo> info, uint32_t g
 
 void history_features(std::span<const TokInfo> info, std::span<const uint8_t> pass1, uint32_t mask,
                       std::vector<uint32_t>& feats) {
-  std::vector<Hist> hist;
+  thread_local std::vector<Hist> hist;
   doc_history(info, pass1, hist);
   for (size_t i = 0; i < info.size(); ++i) {
     uint32_t* f = &feats[i * kMaxFeats];
@@ -431,12 +434,23 @@ void NerModel::tag(const NerDoc& doc, std::vector<uint8_t>& labels, NerScratch& 
 
 namespace {
 
+// Weights are mostly zero (a feature only moves the labels it was confused with): stored as
+// runs of (zeros, literals) so a 19 MB table takes 1-4 MB on disk.
 void write_weights(std::FILE* f, const Weights& w) {
   const uint64_t n = w.w.size();
   std::fwrite(&w.bits, sizeof w.bits, 1, f);
   std::fwrite(&w.scale, sizeof w.scale, 1, f);
   std::fwrite(&n, sizeof n, 1, f);
-  if (n) std::fwrite(w.w.data(), sizeof(int16_t), n, f);
+  size_t i = 0;
+  while (i < n) {
+    uint32_t zeros = 0, lits = 0;
+    while (i + zeros < n && w.w[i + zeros] == 0) ++zeros;
+    while (i + zeros + lits < n && w.w[i + zeros + lits] != 0) ++lits;
+    std::fwrite(&zeros, sizeof zeros, 1, f);
+    std::fwrite(&lits, sizeof lits, 1, f);
+    if (lits) std::fwrite(&w.w[i + zeros], sizeof(int16_t), lits, f);
+    i += zeros + lits;
+  }
 }
 
 bool read_weights(std::FILE* f, Weights& w) {
@@ -445,8 +459,17 @@ bool read_weights(std::FILE* f, Weights& w) {
       std::fread(&n, sizeof n, 1, f) != 1)
     return false;
   if (w.bits > 26 || (n != 0 && n != (static_cast<uint64_t>(1) << w.bits) * kLabels)) return false;
-  w.w.resize(n);
-  return n == 0 || std::fread(w.w.data(), sizeof(int16_t), n, f) == n;
+  w.w.assign(n, 0);
+  size_t i = 0;
+  while (i < n) {
+    uint32_t zeros = 0, lits = 0;
+    if (std::fread(&zeros, sizeof zeros, 1, f) != 1 || std::fread(&lits, sizeof lits, 1, f) != 1) return false;
+    if (zeros + static_cast<uint64_t>(lits) > n - i || zeros + lits == 0) return false;
+    i += zeros;
+    if (lits && std::fread(&w.w[i], sizeof(int16_t), lits, f) != lits) return false;
+    i += lits;
+  }
+  return true;
 }
 
 }  // namespace

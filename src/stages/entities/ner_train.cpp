@@ -198,7 +198,8 @@ void add_entities(const ConllDoc& doc, Gazetteer& gaz, std::string& buf) {
   }
 }
 
-size_t group_for(ConllFormat f) { return f == ConllFormat::conll ? 20 : 1; }
+size_t doc_sentences = 20;  // set from TrainOptions
+size_t group_for(ConllFormat f) { return f == ConllFormat::conll ? doc_sentences : 1; }
 
 }  // namespace
 
@@ -245,6 +246,7 @@ size_t add_iso_gazetteer(const std::string& dir, const std::string& lang, Gazett
 
 bool train_ner(const TrainOptions& opt, std::ostream& log, TrainResult& result, std::string& error) {
   const auto t0 = std::chrono::steady_clock::now();
+  doc_sentences = opt.doc_sentences;
   ConllCorpus tc, dc;
   if (!read_conll(opt.train_path, opt.format, group_for(opt.format), tc, error)) return false;
   if (!read_conll(opt.dev_path, opt.dev_format, group_for(opt.dev_format), dc, error)) return false;

@@ -23,6 +23,7 @@ struct TrainOptions {
   std::string iso_codes_dir = "/usr/share/iso-codes/json";  // external gazetteer (Debian iso-codes)
   std::string cluster_text;  // reserved: word-cluster induction is not implemented, must stay empty
   int epochs = 10;
+  size_t doc_sentences = 20;  // CoNLL files without -DOCSTART-: sentences per pseudo-document
   uint32_t bits = 20;
   uint32_t groups = fg_all;
   uint64_t seed = 20240901;
