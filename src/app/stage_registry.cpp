@@ -7,6 +7,7 @@
 #include "app/config.h"
 #include "core/settings.h"
 #include "stages/langid/langid_stage.h"
+#include "stages/stance/stance_stage.h"
 
 namespace newsflow {
 namespace {
@@ -20,6 +21,7 @@ struct StageFactory {
 const std::vector<StageFactory>& factories() {
   static const std::vector<StageFactory> list = {
       {"langid", &make_langid_stage},
+      {"stance", &make_stance_stage},  // after entities: reads Article::entities
   };
   return list;
 }
