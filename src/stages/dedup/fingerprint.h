@@ -37,7 +37,9 @@ constexpr uint8_t kRecordVersion = 1;
 //   | varint time_ms | varint first_seen_ms | u64 text_hash | [u64 url_hash]
 //   | u8 sig_len | sig_len x u16 | varint id_len | id | [varint root_len | root_id]
 void encode(const FingerprintRecord& r, std::string& out);
-// Returns nullopt for truncated or unknown-version input (never throws on bad bytes).
+// Returns false for truncated or unknown-version input (never throws on bad bytes). Reuses the
+// capacity of `out`'s strings (replay decodes millions of records).
+bool decode(std::string_view bytes, FingerprintRecord& out);
 std::optional<FingerprintRecord> decode(std::string_view bytes);
 
 }  // namespace newsflow::dedup
