@@ -12,7 +12,7 @@
 namespace newsflow::dedup {
 
 struct Fingerprint {
-  uint64_t text_hash = 0;  // XXH3 of the normalised title + body
+  uint64_t text_hash = 0;  // XXH3 over the normalised words of the undecorated title and the body
   uint64_t url_hash = 0;   // XXH3 of the canonical URL, 0 when there is none
   int64_t time_ms = 0;     // window clock (published_at or processing time)
   bool has_sketch = false; // false for texts too short to shingle
