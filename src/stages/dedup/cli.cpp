@@ -57,9 +57,13 @@ void run_eval(const EvalArgs& a) {
   fmt::print("pairs: predicted {}, gold (same language) {}, correct {}\n", r.predicted_pairs, r.gold_pairs,
              r.true_pairs);
   if (!r.per_edit.empty()) {
-    fmt::print("{:<18} {:>6} {:>10} {:>8} {:>12}\n", "edit", "n", "precision", "recall", "false links");
+    fmt::print("{:<20} {:>6} {:>10} {:>8} {:>12}\n", "edit", "n", "precision", "recall", "false links");
     for (const auto& [edit, s] : r.per_edit) {
-      fmt::print("{:<18} {:>6} {:>10.4f} {:>8.4f} {:>12}\n", edit, s.n, s.precision(), s.recall(), s.fp);
+      if (s.tp + s.fn == 0) {  // no gold duplicate: only false links are meaningful
+        fmt::print("{:<20} {:>6} {:>10} {:>8} {:>12}\n", edit, s.n, "-", "-", s.fp);
+      } else {
+        fmt::print("{:<20} {:>6} {:>10.4f} {:>8.4f} {:>12}\n", edit, s.n, s.precision(), s.recall(), s.fp);
+      }
     }
   }
   for (const std::string& e : r.errors) fmt::print("  {}\n", e);

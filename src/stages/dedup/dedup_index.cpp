@@ -8,10 +8,10 @@
 namespace newsflow::dedup {
 namespace {
 
-constexpr int64_t kEpoch2000Ms = 946684800000LL;
+constexpr int64_t kEpoch2000S = 946684800LL;
 
 int32_t to_seconds(int64_t ms) {
-  const int64_t s = (ms - kEpoch2000Ms) / 1000;
+  const int64_t s = ms / 1000 - kEpoch2000S;  // no overflow for any int64 input
   return static_cast<int32_t>(std::clamp<int64_t>(s, INT32_MIN + 1, INT32_MAX));
 }
 
@@ -62,9 +62,15 @@ void DedupIndex::index_entry(uint32_t slot) {
   }
 }
 
-void DedupIndex::grow() {
-  const size_t new_cap = ring_cap_ == 0 ? std::min(kInitialCapacity, cfg_.max_entries)
-                                        : std::min(ring_cap_ * 2, cfg_.max_entries);
+void DedupIndex::reserve(size_t n) {
+  n = std::min(n, cfg_.max_entries);
+  if (n > ring_cap_) grow(n);
+}
+
+void DedupIndex::grow(size_t new_cap) {
+  if (new_cap == 0) {
+    new_cap = ring_cap_ == 0 ? std::min(kInitialCapacity, cfg_.max_entries) : std::min(ring_cap_ * 2, cfg_.max_entries);
+  }
   std::vector<Entry> ring(new_cap);
   std::vector<uint16_t> sigs(new_cap * sig_len_);
   for (size_t i = 0; i < count_; ++i) {
@@ -83,7 +89,7 @@ void DedupIndex::grow() {
 
 void DedupIndex::advance(int64_t time_ms) {
   if (time_ms > watermark_ms_) watermark_ms_ = time_ms;
-  const int32_t horizon = to_seconds(watermark_ms_ - cfg_.window_ms);
+  const int32_t horizon = to_seconds(horizon_ms());
   while (count_ > 0 && ring_[head_].time_s < horizon) evict_oldest();
 }
 

@@ -57,12 +57,18 @@ class DedupIndex {
   // New cluster with no members yet; insert() a member right after.
   uint32_t add_cluster(std::string_view root_id, int64_t first_seen_ms);
   std::optional<uint32_t> find_cluster(std::string_view root_id) const;
+  // Allocates for n entries now (avoids the regrowths of a large replay).
+  void reserve(size_t n);
   // Adds an entry (evicting the oldest when full).
   void insert(const Fingerprint& fp, uint32_t cluster);
 
   const Cluster& cluster(uint32_t c) const { return clusters_[c]; }
   size_t size() const { return count_; }
   int64_t watermark_ms() const { return watermark_ms_; }
+  // Oldest time still inside the window (saturating: times come from untrusted records).
+  int64_t horizon_ms() const {
+    return watermark_ms_ < INT64_MIN + cfg_.window_ms ? INT64_MIN : watermark_ms_ - cfg_.window_ms;
+  }
   MemoryUsage memory() const;
   const IndexConfig& config() const { return cfg_; }
 
@@ -83,7 +89,7 @@ class DedupIndex {
   const uint16_t* sig_of(uint32_t slot) const { return sigs_.data() + static_cast<size_t>(slot) * sig_len_; }
   void index_entry(uint32_t slot);
   void evict_oldest();
-  void grow();
+  void grow(size_t new_cap = 0);
   void release_cluster(uint32_t c);
   static bool has_sketch(const Entry& e) { return e.cluster & kSketchBit; }
   static uint32_t cluster_of(const Entry& e) { return e.cluster & ~kSketchBit; }

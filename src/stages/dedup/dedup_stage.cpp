@@ -155,7 +155,7 @@ void DedupStage::apply(const FingerprintRecord& r) {
   Fingerprint fp = r.fp;
   if (r.sketch_id != cfg_.index.sketch.id()) fp.has_sketch = false;  // other sketch parameters
   index_.advance(fp.time_ms);
-  if (fp.time_ms < index_.watermark_ms() - cfg_.index.window_ms) return;  // already out of the window
+  if (fp.time_ms < index_.horizon_ms()) return;  // already out of the window
   const std::string& root = r.root_id.empty() ? r.id : r.root_id;
   auto c = index_.find_cluster(root);
   if (!c) c = index_.add_cluster(root, r.first_seen_ms);
@@ -164,6 +164,7 @@ void DedupStage::apply(const FingerprintRecord& r) {
 
 ReplayStats DedupStage::restore() {
   if (!log_) return {};
+  index_.reserve(cfg_.index.max_entries);
   return log_->replay([this](const FingerprintRecord& r) { apply(r); });
 }
 

@@ -83,7 +83,12 @@ nlohmann::json EvalResult::to_json() const {
   if (!per_edit.empty()) {
     nlohmann::json pe = nlohmann::json::object();
     for (const auto& [edit, s] : per_edit) {
-      pe[edit] = {{"n", s.n}, {"precision", s.precision()}, {"recall", s.recall()}, {"false_links", s.fp}};
+      if (s.tp + s.fn == 0) {  // articles without a gold duplicate (originals, negatives)
+        pe[edit] = {{"n", s.n}, {"false_links", s.fp},
+                    {"false_link_rate", s.n == 0 ? 0.0 : static_cast<double>(s.fp) / static_cast<double>(s.n)}};
+      } else {
+        pe[edit] = {{"n", s.n}, {"precision", s.precision()}, {"recall", s.recall()}, {"false_links", s.fp}};
+      }
     }
     j["per_edit"] = pe;
   }

@@ -92,31 +92,37 @@ void encode(const FingerprintRecord& r, std::string& out) {
 }
 
 std::optional<FingerprintRecord> decode(std::string_view bytes) {
-  Reader rd(bytes);
   FingerprintRecord r;
+  if (!decode(bytes, r)) return std::nullopt;
+  return r;
+}
+
+bool decode(std::string_view bytes, FingerprintRecord& r) {
+  Reader rd(bytes);
   uint8_t version = 0, flags = 0, n = 0;
   uint64_t v = 0;
-  if (!rd.u8(version) || version != kRecordVersion || !rd.u8(flags)) return std::nullopt;
-  if (!rd.fixed(v, 4)) return std::nullopt;
+  r.fp = Fingerprint{};
+  r.root_id.clear();
+  if (!rd.u8(version) || version != kRecordVersion || !rd.u8(flags)) return false;
+  if (!rd.fixed(v, 4)) return false;
   r.sketch_id = static_cast<uint32_t>(v);
-  if (!rd.fixed(r.origin, 8)) return std::nullopt;
-  if (!rd.varint(v)) return std::nullopt;
+  if (!rd.fixed(r.origin, 8)) return false;
+  if (!rd.varint(v)) return false;
   r.fp.time_ms = unzigzag(v);
-  if (!rd.varint(v)) return std::nullopt;
+  if (!rd.varint(v)) return false;
   r.first_seen_ms = unzigzag(v);
-  if (!rd.fixed(r.fp.text_hash, 8)) return std::nullopt;
-  if ((flags & 2) && !rd.fixed(r.fp.url_hash, 8)) return std::nullopt;
-  if (!rd.u8(n) || n > kMaxSignature) return std::nullopt;
+  if (!rd.fixed(r.fp.text_hash, 8)) return false;
+  if ((flags & 2) && !rd.fixed(r.fp.url_hash, 8)) return false;
+  if (!rd.u8(n) || n > kMaxSignature) return false;
   for (uint8_t i = 0; i < n; ++i) {
-    if (!rd.fixed(v, 2)) return std::nullopt;
+    if (!rd.fixed(v, 2)) return false;
     r.fp.sig[i] = static_cast<uint16_t>(v);
   }
   r.fp.signature_len = n;
   r.fp.has_sketch = (flags & 1) && n > 0;
-  if (!rd.str(r.id)) return std::nullopt;
-  if ((flags & 4) && !rd.str(r.root_id)) return std::nullopt;
-  if (!rd.done()) return std::nullopt;
-  return r;
+  if (!rd.str(r.id)) return false;
+  if ((flags & 4) && !rd.str(r.root_id)) return false;
+  return rd.done();
 }
 
 }  // namespace newsflow::dedup

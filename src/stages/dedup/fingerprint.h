@@ -12,7 +12,7 @@
 namespace newsflow::dedup {
 
 struct Fingerprint {
-  uint64_t text_hash = 0;  // XXH3 of the normalised title + body
+  uint64_t text_hash = 0;  // XXH3 over the normalised words of the undecorated title and the body
   uint64_t url_hash = 0;   // XXH3 of the canonical URL, 0 when there is none
   int64_t time_ms = 0;     // window clock (published_at or processing time)
   bool has_sketch = false; // false for texts too short to shingle
@@ -37,7 +37,9 @@ constexpr uint8_t kRecordVersion = 1;
 //   | varint time_ms | varint first_seen_ms | u64 text_hash | [u64 url_hash]
 //   | u8 sig_len | sig_len x u16 | varint id_len | id | [varint root_len | root_id]
 void encode(const FingerprintRecord& r, std::string& out);
-// Returns nullopt for truncated or unknown-version input (never throws on bad bytes).
+// Returns false for truncated or unknown-version input (never throws on bad bytes). Reuses the
+// capacity of `out`'s strings (replay decodes millions of records).
+bool decode(std::string_view bytes, FingerprintRecord& out);
 std::optional<FingerprintRecord> decode(std::string_view bytes);
 
 }  // namespace newsflow::dedup

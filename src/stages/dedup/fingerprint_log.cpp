@@ -46,15 +46,18 @@ ReplayStats FileFingerprintLog::replay(const std::function<void(const Fingerprin
   std::FILE* in = std::fopen(path_.c_str(), "rb");
   if (!in) return st;
   std::vector<char> data;
-  char chunk[1 << 16];
-  size_t got = 0;
-  while ((got = std::fread(chunk, 1, sizeof chunk, in)) > 0) data.insert(data.end(), chunk, chunk + got);
+  std::fseek(in, 0, SEEK_END);
+  const long size = std::ftell(in);
+  std::fseek(in, 0, SEEK_SET);
+  data.resize(size > 0 ? static_cast<size_t>(size) : 0);
+  data.resize(std::fread(data.data(), 1, data.size(), in));
   std::fclose(in);
   if (data.size() < sizeof kMagic || std::memcmp(data.data(), kMagic, sizeof kMagic) != 0) {
     st.skipped = data.empty() ? 0 : 1;
     return st;
   }
   size_t p = sizeof kMagic;
+  FingerprintRecord rec;
   while (p < data.size()) {
     uint64_t n = 0;
     int shift = 0;
@@ -72,8 +75,8 @@ ReplayStats FileFingerprintLog::replay(const std::function<void(const Fingerprin
       ++st.skipped;
       break;
     }
-    if (auto rec = decode(std::string_view(data.data() + p, n))) {
-      fn(*rec);
+    if (decode(std::string_view(data.data() + p, n), rec)) {
+      fn(rec);
       ++st.records;
     } else {
       ++st.skipped;

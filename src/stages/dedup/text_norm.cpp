@@ -94,7 +94,19 @@ void fold_append(std::string_view in, Folded& out) {
       if (is_ascii_alnum(b)) {
         size_t j = i;
         while (j < in.size() && is_ascii_alnum(static_cast<unsigned char>(in[j]))) ++j;
-        sink.put_ascii_run(in.data() + i, j - i);
+        const bool whole_word = !sink.in_word() &&
+                                (j == in.size() || (static_cast<unsigned char>(in[j]) < 0x80 && in[j] != '\''));
+        if (!out.keep_text && whole_word && j - i <= 64) {
+          // Common case: a complete ASCII word; hash it from the stack, no string at all.
+          char buf[64];
+          for (size_t k = i; k < j; ++k) {
+            const auto c = static_cast<unsigned char>(in[k]);
+            buf[k - i] = static_cast<char>(c | (static_cast<unsigned>(c - 'A') < 26u ? 0x20 : 0));
+          }
+          out.words.push_back(XXH3_64bits(buf, j - i));
+        } else {
+          sink.put_ascii_run(in.data() + i, j - i);
+        }
         i = j;
       } else {
         ++i;

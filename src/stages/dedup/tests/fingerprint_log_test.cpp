@@ -144,3 +144,16 @@ TEST(DedupStageRemote, AppliesOtherInstancesRecordsAndIgnoresItsOwn) {
   EXPECT_EQ(copy.dedup->cluster_id, "seen-by-a");
   EXPECT_EQ(a.index().size(), 1u);
 }
+
+TEST(DedupStageRemote, ExtremeRecordTimesAreSafe) {
+  DedupStage s(fixed_clock());
+  FingerprintRecord r = sample_record();
+  for (int64_t t : {INT64_MIN, int64_t{-1}, int64_t{0}, INT64_MAX}) {
+    r.fp.time_ms = t;
+    r.first_seen_ms = t;
+    r.id = "t" + std::to_string(t);
+    EXPECT_NO_THROW(s.apply(r));
+  }
+  Article a = make_article("after", "t", original_body());
+  EXPECT_NO_THROW(s.process(a));
+}

@@ -63,3 +63,13 @@ TEST(TextNorm, TitleDecorations) {
   EXPECT_EQ(strip_title_decorations("Opinion:"), "Opinion:");
   EXPECT_EQ(strip_title_decorations(""), "");
 }
+
+TEST(TextNorm, WordsOnlyModeHashesTheSameWords) {
+  const std::string s = "Don't PANIC: caf\u00E9 r\u00E9sum\u00E9s, 42 \uFB01sh \u6771\u4EAC rock'n'roll x" + std::string(100, 'A');
+  Folded with_text, words_only;
+  words_only.keep_text = false;
+  fold_append(s, with_text);
+  fold_append(s, words_only);
+  EXPECT_EQ(with_text.words, words_only.words);
+  EXPECT_EQ(with_text.words.size(), 10u);  // dont panic cafe resumes 42 fish 東 京 rocknroll xAAA…
+}
