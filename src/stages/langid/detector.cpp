@@ -122,15 +122,14 @@ LanguageInfo Detector::detect_text(std::string_view text, std::string_view hint)
   }
   info.code = output_code(top, text);
   info.reliable = reliable;
-  // Share of the language in the text, halved when CLD2 was unsure, lowered when the model and CLD2
-  // disagreed on which member of a close group it is.
-  // The share counts only text CLD2 gave to some language (it leaves some to none).
+  // The language's share of the text CLD2 gave to any language (it leaves some to none), halved
+  // when CLD2 was unsure, lowered when the model and CLD2 disagreed inside a close group.
   int attributed = 0;
   for (size_t i = 0; i < n_ranked; ++i) attributed += ranked[i].second;
   const double own = attributed > 0 ? share * 100.0 / attributed : share;
   info.confidence = std::clamp(own * (reliable ? 1.0 : 0.5) * (overruled ? 0.75 : 1.0), 0.0, 1.0);
   for (size_t i = 0; i < n_ranked; ++i) {
-    if (ranked[i].first != top) info.alternatives.push_back({output_code(ranked[i].first, text), ranked[i].second / 100.0});
+    if (ranked[i].first != top && ranked[i].first != "und") info.alternatives.push_back({output_code(ranked[i].first, text), ranked[i].second / 100.0});
   }
   return info;
 }

@@ -104,6 +104,8 @@ TEST(Detector, LowerCaseCherokeeFallsBackToScript) {
   // Cherokee syllables in the Unicode 8 lower-case block, which CLD2 does not score.
   const LanguageInfo info = detect("ꭰꮒꮝꭶꮞꮨ ꮎꮎꮫꮑꮕ ꮎꮝꭹꮎꮓ ꭴꮒꮂ ꭶꮆꮢꮝꮤꮕ ꭰꮤꮃꮼꭿꮝꮧ ꮎꮝꭹ ꮷꮔꭺꮩꮧ");
   EXPECT_EQ(info.code, "chr");
+  EXPECT_TRUE(info.reliable);
+  EXPECT_TRUE(info.alternatives.empty());
 }
 
 TEST(Detector, MixedLanguageReportsDominantAndMix) {
