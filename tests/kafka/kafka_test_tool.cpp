@@ -69,10 +69,13 @@ int produce(const std::string& bootstrap, const std::string& topic) {
         rd_kafka_header_add(h, kv.data(), static_cast<ssize_t>(eq), v ? v->data() : nullptr, v ? static_cast<ssize_t>(v->size()) : 0);
       }
     }
+    void* kp = key ? key->data() : nullptr;
+    size_t kn = key ? key->size() : 0;
+    void* vp = value ? value->data() : nullptr;
+    size_t vn = value ? value->size() : 0;
     for (;;) {
       rd_kafka_resp_err_t err = rd_kafka_producev(
-          p.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_KEY(key ? key->data() : nullptr, key ? key->size() : 0),
-          RD_KAFKA_V_VALUE(value ? value->data() : nullptr, value ? value->size() : 0), RD_KAFKA_V_HEADERS(h),
+          p.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_KEY(kp, kn), RD_KAFKA_V_VALUE(vp, vn), RD_KAFKA_V_HEADERS(h),
           RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
       if (err == RD_KAFKA_RESP_ERR_NO_ERROR) break;
       if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
