@@ -78,8 +78,9 @@ int run_kafka(const AppConfig& config) {
       while (!g_stop_requested.load()) {
         if (!sink.healthy()) break;
         const auto now = Clock::now();
-        if (now - last_store >= milliseconds(50)) {
+        if (now - last_store >= milliseconds(50)) {  // bookkeeping that takes locks: 20 times a second
           source->store_completed();
+          health.ready.store(source->assigned() && sink.healthy());
           last_store = now;
         }
         // Admit buffered records while there is room; pause the partitions when there is none.
@@ -94,7 +95,6 @@ int run_kafka(const AppConfig& config) {
         } else if (source->paused() && tracker.in_flight() <= low_water) {
           source->resume();
         }
-        health.ready.store(source->assigned() && sink.healthy());
         source->poll(source->paused() ? milliseconds(5) : milliseconds(100));
       }
     } catch (const std::exception& e) {

@@ -127,6 +127,7 @@ def delivered(m):
 class Newsflow:
     def __init__(self, cfg_path, log_path, port):
         self.port = port
+        self.log_path = log_path
         self.log = open(log_path, "ab")
         self.p = subprocess.Popen([NEWSFLOW, "run", "--config", cfg_path], stdout=self.log, stderr=self.log)
         procs.append(self.p)
@@ -139,6 +140,7 @@ class Newsflow:
         while time.time() < deadline:
             if self.p.poll() is not None:
                 fail(f"newsflow exited early with {self.p.returncode}")
+                print(open(self.log_path, "rb").read().decode(errors="replace")[-3000:], flush=True)
                 return False
             m = self.metrics()
             if m is not None:
@@ -162,6 +164,7 @@ class Newsflow:
             return None, within
         if rc != 0:
             fail(f"newsflow exited with {rc} after SIGTERM")
+            print(open(self.log_path, "rb").read().decode(errors="replace")[-3000:], flush=True)
         return rc, time.time() - t0
 
 
@@ -214,7 +217,7 @@ def main(tmp):
                 rc, secs = nf.stop(30)
                 print(f"exit {rc} after {secs:.1f} s", flush=True)
                 nf = Newsflow(cfg_path, log_path, port)
-                wait_committed(group, t["raw"], 240)
+                wait_committed(group, t["raw"], 120)
                 nf.stop()
         elif MODE == "broker_outage":
             if nf.wait_delivered(5000, 120):
@@ -223,7 +226,7 @@ def main(tmp):
                 time.sleep(15)
                 subprocess.run([KAFKA_SH, "start"], check=True, timeout=180)
                 print("broker started", flush=True)
-                wait_committed(group, t["raw"], 240)
+                wait_committed(group, t["raw"], 120)
                 nf.stop()
         elif MODE == "backpressure":
             peak = [0.0]
@@ -259,7 +262,8 @@ def main(tmp):
         counts[k] = counts.get(k, 0) + 1
     missing = [i for i in good_ids if i not in counts]
     dups = {k: c for k, c in counts.items() if c > 1}
-    extra = [k for k in counts if k not in set(good_ids)]
+    good_set = set(good_ids)
+    extra = [k for k in counts if k not in good_set]
     print(f"output: {len(keys)} records, {len(counts)} ids, {len(missing)} missing, {len(dups)} duplicated", flush=True)
     if missing:
         fail(f"{len(missing)} good ids missing from the output, e.g. {missing[:3]}")
