@@ -294,7 +294,12 @@ def main(tmp):
 def wait_committed(group, topic, timeout):
     deadline = time.time() + timeout
     while time.time() < deadline:
-        offs = offsets(group, topic)
+        try:
+            offs = offsets(group, topic)
+        except RuntimeError as e:  # e.g. "not leader" just after a broker restart
+            print(e, flush=True)
+            time.sleep(1)
+            continue
         if offs and all(c == e for e, c in offs.values()):
             return True
         time.sleep(1)
