@@ -34,7 +34,8 @@ with tempfile.TemporaryDirectory() as tmp:
                 f.write(s + "\n")
                 total += 1
                 nbytes += len(s.encode())
-    subprocess.run(["kcat", "-P", "-b", boot, "-t", topics["raw"], "-z", "none", "-X", "linger.ms=20", data], check=True)
+    with open(data, "rb") as f:  # one message per line
+        subprocess.run(["kcat", "-P", "-b", boot, "-t", topics["raw"], "-z", "none", "-X", "linger.ms=20"], stdin=f, check=True)
     s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
     cfg = {"stages": [], "threads": args.threads, "metrics": {"bind": f"127.0.0.1:{port}"},
            "kafka": {"bootstrap_servers": boot, "group_id": tag, "topics": {"input": topics["raw"], "output": topics["out"],
