@@ -131,10 +131,7 @@ int main(int argc, char** argv) {
   nf::install_signal_handlers();
   try {
     if (bench->parsed()) return nf::run_bench(config, bench_opts);
-    if (run_opts.input.empty()) {
-      std::fprintf(stderr, "newsflow: Kafka mode is not available in this build yet; use --input FILE|- for JSONL mode\n");
-      return nf::exit_code::usage;
-    }
+    if (run_opts.input.empty()) return nf::run_kafka(config);
     return nf::run_jsonl(config, run_opts);
   } catch (const nf::ConfigError& e) {
     std::fprintf(stderr, "newsflow: invalid configuration: %s\n", e.what());

@@ -14,5 +14,7 @@ struct RunOptions {
 
 // `newsflow run` in JSONL mode. Returns the process exit code.
 int run_jsonl(const AppConfig& config, const RunOptions& options);
+// `newsflow run` in Kafka mode (no --input): runs until SIGTERM/SIGINT. Returns the exit code.
+int run_kafka(const AppConfig& config);
 
 }  // namespace newsflow

@@ -35,6 +35,7 @@ struct Record {
   SourcePosition position;
   int64_t timestamp_ms = -1;  // record timestamp (for end-to-end latency), -1 unknown
   uint64_t sequence = 0;      // assigned by the pipeline: total order of submission
+  uint64_t source_tag = 0;    // opaque to the graph: the source's bookkeeping (Kafka: offset ticket)
 };
 
 // Which text field a span points into. Offsets are UTF-8 byte offsets into that field.

@@ -1,0 +1,142 @@
+// `newsflow run` in Kafka mode: consumer group → graph → producer, at-least-once.
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cstdio>
+#include <optional>
+
+#include "app/exit_codes.h"
+#include "app/run.h"
+#include "app/shutdown.h"
+#include "app/stage_registry.h"
+#include "graph/pipeline.h"
+#include "io/kafka/kafka_sink.h"
+#include "io/kafka/kafka_source.h"
+#include "io/kafka/probe.h"
+#include "metrics/http_server.h"
+#include "metrics/metrics.h"
+
+namespace newsflow {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+constexpr const char* kDefaultMetricsBind = "127.0.0.1:9464";
+
+}  // namespace
+
+int run_kafka(const AppConfig& config) {
+  const KafkaConfig& kc = config.kafka;
+  if (kc.processing_guarantee != "at_least_once") {
+    spdlog::error("kafka.processing_guarantee: exactly_once is not available in this build yet; use at_least_once");
+    return exit_code::config;
+  }
+  const auto consumer_props = kafka::consumer_properties(kc.bootstrap_servers, kc.group_id, kc.consumer);
+  const auto producer_props = kafka::producer_properties(kc.bootstrap_servers, kc.producer);
+
+  Metrics metrics;
+  Health health;
+  HttpServer http(metrics, health);
+  const std::string bind = config.metrics_bind.empty() ? kDefaultMetricsBind : config.metrics_bind;
+  try {
+    http.start(bind);
+  } catch (const std::exception& e) {
+    spdlog::error("metrics.bind: {}", e.what());
+    return exit_code::config;
+  }
+  spdlog::info("metrics on http://{}/metrics", bind);
+
+  const auto probe = kafka::kafka_reachable(consumer_props, milliseconds(kc.startup_timeout_ms));
+  if (!probe.reachable) {
+    spdlog::error("Kafka at {} not reachable within {} ms: {}", kc.bootstrap_servers, kc.startup_timeout_ms, probe.error);
+    return exit_code::unavailable;
+  }
+
+  auto stages = make_stages(config, config.stages);
+  kafka::PartitionOffsetTracker tracker;
+  const size_t max_in_flight = std::max<size_t>(1, config.max_in_flight);
+  const size_t low_water = max_in_flight / 2;
+  // Records count from receipt to their delivery report: the graph plus the producer queue.
+  const auto revoke_drain = milliseconds(std::min<int64_t>(10000, kc.shutdown_timeout_ms / 2));
+
+  kafka::KafkaSink sink(producer_props, {kc.topics.output, kc.topics.duplicates, kc.topics.dlq}, tracker, &metrics);
+  std::optional<kafka::KafkaSource> source;
+  source.emplace(consumer_props, kc.topics.input, tracker, revoke_drain);
+  spdlog::info("consuming {} as group {}; output {}, duplicates {}, dead letters {}", kc.topics.input, kc.group_id,
+               kc.topics.output, kc.topics.duplicates, kc.topics.dlq);
+
+  const auto start = Clock::now();
+  int64_t in = 0;
+  int rc = exit_code::ok;
+  std::string failure;
+  {
+    Pipeline pipeline(PipelineOptions{config.limits, max_in_flight, config.threads}, std::move(stages), sink, metrics);
+    auto last_store = Clock::now();
+    try {
+      Record record;
+      while (!g_stop_requested.load()) {
+        if (!sink.healthy()) break;
+        const auto now = Clock::now();
+        if (now - last_store >= milliseconds(50)) {  // bookkeeping that takes locks: 20 times a second
+          source->store_completed();
+          health.ready.store(source->assigned() && sink.healthy());
+          last_store = now;
+        }
+        // Admit buffered records while there is room; pause the partitions when there is none.
+        while (tracker.in_flight() < max_in_flight && source->next(record)) {
+          metrics.input_records().Increment();
+          if (record.value) metrics.input_bytes().Increment(static_cast<double>(record.value->size()));
+          pipeline.submit(std::move(record));  // never blocks long: the tracker bound is the tighter one
+          ++in;
+        }
+        if (tracker.in_flight() >= max_in_flight) {
+          source->pause();
+        } else if (source->paused() && tracker.in_flight() <= low_water) {
+          source->resume();
+        }
+        source->poll(source->paused() ? milliseconds(5) : milliseconds(100));
+      }
+    } catch (const std::exception& e) {
+      failure = e.what();
+    }
+    if (!sink.healthy() && failure.empty()) failure = sink.failure();
+
+    // Shutdown: readiness off, pause, drain, flush, commit, close — within the deadline.
+    health.ready.store(false);
+    const auto deadline = Clock::now() + milliseconds(kc.shutdown_timeout_ms);
+    spdlog::info("stopping: draining {} record(s) in flight", tracker.in_flight());
+    source->pause();
+    sink.set_deadline(deadline - milliseconds(kc.shutdown_timeout_ms / 4));
+    try {
+      pipeline.drain();
+    } catch (const std::exception& e) {
+      if (failure.empty()) failure = e.what();
+    }
+    if (!sink.flush(deadline - milliseconds(kc.shutdown_timeout_ms / 4))) {
+      if (failure.empty()) failure = sink.healthy() ? "producer did not deliver everything before the shutdown deadline" : sink.failure();
+    }
+    source->commit_now();
+    source->set_revoke_drain_timeout(milliseconds(100));  // whatever could finish has finished
+    const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
+    source->close(std::max(left, milliseconds(100)));
+  }
+  source.reset();
+  if (!failure.empty()) {
+    spdlog::error("{}", failure);
+    rc = exit_code::io_error;
+  }
+
+  const double secs = std::chrono::duration<double>(Clock::now() - start).count();
+  const auto& c = sink.counts();
+  std::fprintf(stderr,
+               "newsflow: %lld in, %lld out, %lld duplicates routed, %lld dropped, %lld dead letters, %.2f s, %.0f "
+               "articles/s%s\n",
+               static_cast<long long>(in), static_cast<long long>(c.output.load()),
+               static_cast<long long>(c.duplicates.load()), static_cast<long long>(c.dropped.load()),
+               static_cast<long long>(c.dead_letters.load()), secs, secs > 0 ? in / secs : 0.0,
+               g_stop_requested.load() ? " (stopped by signal)" : "");
+  return rc;
+}
+
+}  // namespace newsflow

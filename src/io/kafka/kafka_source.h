@@ -1,0 +1,76 @@
+// The Kafka source: a consumer group member (cooperative-sticky) that hands records to the run
+// loop one at a time, each begun in the PartitionOffsetTracker (its ticket rides in
+// Record::source_tag). Offsets are stored only from tracker positions (enable.auto.offset.store=
+// false) and auto-committed. Back-pressure pauses every assigned partition; resume touches only
+// partitions this source paused and still owns (librdkafka 2.0.2 can rewind a partition resumed
+// without a pause). Revoked partitions are drained (bounded) and committed; lost ones never are.
+// Single-threaded: every call, and the rebalance callback, runs on the caller's thread.
+#pragma once
+
+#include <librdkafka/rdkafka.h>
+
+#include <chrono>
+#include <deque>
+#include <set>
+#include <string>
+
+#include "core/article.h"
+#include "io/kafka/consumer_close.h"
+#include "io/kafka/kafka_config.h"
+#include "io/kafka/offset_tracker.h"
+
+namespace newsflow::kafka {
+
+// The consumer properties newsflow uses: defaults, then the user's kafka.consumer map on top.
+Properties consumer_properties(const std::string& bootstrap, const std::string& group, const Properties& user);
+
+class KafkaSource {
+ public:
+  using Clock = std::chrono::steady_clock;
+  // Creates the consumer and subscribes to `topic`. Throws ConfigError / std::runtime_error.
+  KafkaSource(const Properties& props, const std::string& topic, PartitionOffsetTracker& tracker,
+              std::chrono::milliseconds revoke_drain_timeout);
+  ~KafkaSource();
+
+  // Serves the consumer for up to `timeout` (rebalances run here) and buffers what arrives.
+  void poll(std::chrono::milliseconds timeout);
+  // The next buffered record, begun in the tracker. False when none is buffered.
+  bool next(Record& record);
+
+  void pause();   // every assigned partition
+  void resume();  // the ones pause() stopped and still assigned
+  bool paused() const { return paused_all_; }
+
+  // Stores the positions the tracker advanced (auto-commit sends them).
+  void store_completed();
+  // Stores and commits synchronously now (shutdown).
+  void commit_now();
+  // Leaves the group (final revoke commits) within `timeout`; the handle is released on timeout.
+  CloseResult close(std::chrono::milliseconds timeout);
+
+  // Bounds the wait for in-flight records of revoked partitions (e.g. shorter at shutdown).
+  void set_revoke_drain_timeout(std::chrono::milliseconds t) { revoke_drain_timeout_ = t; }
+
+  bool assigned() const { return !tracker_.assignment().empty(); }
+  int64_t rebalances() const { return rebalances_; }
+  const std::string& last_error() const { return last_error_; }
+
+ private:
+  static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts, void* opaque);
+  void rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts);
+  void drop_buffered(const std::set<TopicPartition>& tps);
+  void store(const std::vector<CommitPosition>& positions);
+
+  Properties props_;
+  PartitionOffsetTracker& tracker_;
+  std::chrono::milliseconds revoke_drain_timeout_;
+  rd_kafka_t* rk_ = nullptr;  // released (not destroyed) when close times out
+  std::deque<rd_kafka_message_t*> buffered_;
+  std::set<TopicPartition> paused_;
+  bool paused_all_ = false;
+  bool closed_ = false;
+  int64_t rebalances_ = 0;
+  std::string last_error_;
+};
+
+}  // namespace newsflow::kafka
