@@ -56,7 +56,7 @@ int run_kafka(const AppConfig& config) {
   auto stages = make_stages(config, config.stages);
   kafka::PartitionOffsetTracker tracker;
   const size_t max_in_flight = std::max<size_t>(1, config.max_in_flight);
-  const size_t low_water = max_in_flight / 2;
+  const size_t buffer_cap = std::max<size_t>(max_in_flight, 1000);  // records fetched, not yet admitted
   // Records count from receipt to their delivery report: the graph plus the producer queue.
   const auto revoke_drain = milliseconds(std::min<int64_t>(10000, kc.shutdown_timeout_ms / 2));
 
@@ -90,12 +90,16 @@ int run_kafka(const AppConfig& config) {
           pipeline.submit(std::move(record));  // never blocks long: the tracker bound is the tighter one
           ++in;
         }
-        if (tracker.in_flight() >= max_in_flight) {
+        // Fetching goes on into a local buffer while the graph is full; only a full buffer pauses
+        // the partitions (a pause drops librdkafka's prefetched data, so pausing on every full
+        // graph would stall on re-fetches).
+        const bool full = tracker.in_flight() >= max_in_flight;
+        if (source->buffered() >= buffer_cap) {
           source->pause();
-        } else if (source->paused() && tracker.in_flight() <= low_water) {
+        } else if (source->paused() && source->buffered() <= buffer_cap / 2) {
           source->resume();
         }
-        source->poll(source->paused() ? milliseconds(5) : milliseconds(100));
+        source->poll(full || source->paused() ? milliseconds(2) : milliseconds(100));
       }
     } catch (const std::exception& e) {
       failure = e.what();

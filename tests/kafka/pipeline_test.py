@@ -178,7 +178,10 @@ def main(tmp):
     group = tag + ".group"
     port = free_port()
     max_in_flight = {"contract": 10000, "sigterm": 1000, "broker_outage": 2000, "backpressure": 500}[MODE]
+    # A slow producer side fills the in-flight bound (sigterm: ~1,000 in flight at SIGTERM).
     producer = {"queue.buffering.max.messages": "50"} if MODE == "backpressure" else {}
+    if MODE == "sigterm":
+        producer = {"queue.buffering.max.messages": "100", "linger.ms": "50"}
     cfg = {"limits": {"max_in_flight": max_in_flight}, "stages": [], "threads": 2, "metrics": {"bind": f"127.0.0.1:{port}"},
            "kafka": {"bootstrap_servers": BOOT, "group_id": group, "shutdown_timeout_ms": 25000,
                      "topics": {"input": t["raw"], "output": t["out"], "duplicates": t["dup"], "dlq": t["dlq"],
@@ -215,7 +218,8 @@ def main(tmp):
                 m = nf.metrics() or {}
                 print(f"SIGTERM with {m.get('newsflow_in_flight_records', '?')} records in the graph", flush=True)
                 rc, secs = nf.stop(30)
-                print(f"exit {rc} after {secs:.1f} s", flush=True)
+                drained = re.findall(r"draining (\d+) record", open(log_path, "rb").read().decode(errors="replace"))
+                print(f"exit {rc} after {secs:.1f} s; {drained[-1] if drained else '?'} records in flight (graph and producer) drained", flush=True)
                 nf = Newsflow(cfg_path, log_path, port)
                 wait_committed(group, t["raw"], 120)
                 nf.stop()

@@ -40,6 +40,7 @@ class KafkaSource {
   void pause();   // every assigned partition
   void resume();  // the ones pause() stopped and still assigned
   bool paused() const { return paused_all_; }
+  size_t buffered() const { return buffered_.size(); }
 
   // Stores the positions the tracker advanced (auto-commit sends them).
   void store_completed();
