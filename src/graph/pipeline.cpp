@@ -173,8 +173,10 @@ struct Pipeline::Impl {
       try {
         if (a->route == Route::dead_letter && a->error) dlq_counters[static_cast<size_t>(a->error->code)]->Increment();
         sink.deliver(*a);
-        route_counters[static_cast<size_t>(a->route)]->Increment();
-        if (a->route == Route::output || a->route == Route::duplicates) metrics.observe_end_to_end(a->record.timestamp_ms);
+        if (!sink.reports_delivery()) {
+          route_counters[static_cast<size_t>(a->route)]->Increment();
+          if (a->route == Route::output || a->route == Route::duplicates) metrics.observe_end_to_end(a->record.timestamp_ms);
+        }
       } catch (...) {
         std::lock_guard lock(failure_mutex);
         if (!owner.failure_) owner.failure_ = std::current_exception();

@@ -11,6 +11,9 @@ class Sink {
  public:
   virtual ~Sink() = default;
   virtual void deliver(Article& article) = 0;
+  // True when the sink counts written records (newsflow_output_records_total) and observes the
+  // end-to-end latency itself, at its delivery report (Kafka); otherwise the graph does it here.
+  virtual bool reports_delivery() const { return false; }
 };
 
 }  // namespace newsflow

@@ -38,6 +38,7 @@ Properties producer_properties(const std::string& bootstrap, const Properties& u
 class KafkaSink : public Sink {
  public:
   using Clock = std::chrono::steady_clock;
+  bool reports_delivery() const override { return true; }  // counted at the delivery report
   // Creates the producer and its poll thread (delivery reports). Throws ConfigError.
   KafkaSink(const Properties& props, KafkaSinkTopics topics, PartitionOffsetTracker& tracker, Metrics* metrics,
             size_t max_output_bytes = kDefaultMaxOutputBytes);
