@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <fstream>
 #include <optional>
+#include <thread>
 
 #include "app/exit_codes.h"
 #include "app/stage_registry.h"
@@ -144,9 +145,14 @@ int run_bench(const AppConfig& config, const BenchOptions& options) {
   std::vector<std::pair<std::string, double>> stage_secs;
   {
     Pipeline pipeline(PipelineOptions{config.limits, config.max_in_flight, threads}, std::move(stages), sink, metrics);
+    // Paced submission: article i is due at start + i / rate (no catch-up bursts beyond that).
+    const auto interval = options.rate > 0 ? std::chrono::duration<double>(1.0 / options.rate) : std::chrono::duration<double>(0);
     for (size_t i = 0; i < values.size(); ++i) {
       Record r;
       r.value = std::move(values[i]);
+      if (options.rate > 0) {
+        std::this_thread::sleep_until(start + std::chrono::duration_cast<Clock::duration>(interval * static_cast<double>(i)));
+      }
       submitted[i] = Clock::now();
       pipeline.submit(std::move(r));
     }
@@ -165,6 +171,7 @@ int run_bench(const AppConfig& config, const BenchOptions& options) {
   for (const auto& [_, s] : stage_secs) total_stage += s;
 
   std::printf("corpus        %zu records × %d = %zu articles, %.1f MB\n", corpus.size(), options.repeat, values.size(), bytes / 1e6);
+  if (options.rate > 0) std::printf("offered       %.0f articles/s (paced)\n", options.rate);
   std::printf("stages        %s (threads %d)\n", stage_names.empty() ? "none" : options.stages.c_str(), threads);
   std::printf("throughput    %.0f articles/s, %.1f MB/s (%.3f s)\n", n / secs, bytes / 1e6 / secs, secs);
   std::printf("latency       p50 %.3f ms, p99 %.3f ms (submit → delivery, in-flight bound %zu)\n", p50, p99, config.max_in_flight);
