@@ -10,6 +10,7 @@ struct Attributor::Ctx {
   std::string_view text;
   std::span<const QuoteSpan> quotes;
   std::span<const MentionRef> mentions;
+  const PersonNames& names;
   std::vector<Attribution>& out;
   std::vector<Word> toks;  // scratch
 };
@@ -96,30 +97,81 @@ const std::vector<uint64_t>& org_nouns() {
 Attributor::Attributor(const LanguageProfile& profile) : lp_(profile), indefinite_(indefinite_articles()) {}
 
 namespace {
-bool is_person(std::span<const MentionRef> ms, int entity) {
-  for (const MentionRef& m : ms)
-    if (static_cast<int>(m.entity) == entity) return m.person;
-  return false;
+// No sentence boundary in text[b, e).
+bool same_sentence(std::string_view text, uint32_t b, uint32_t e) {
+  for (uint32_t i = b; i + 1 < e && i + 1 < text.size(); ++i) {
+    const char ch = text[i];
+    if (ch == '\n' || ((ch == '.' || ch == '!' || ch == '?') && text[i + 1] == ' ')) return false;
+  }
+  return true;
+}
+
+Attribution from_mention(const MentionRef& m) {
+  Attribution a;
+  a.entity = static_cast<int>(m.entity);
+  a.person = m.person;
+  a.span_start = a.name_start = m.start;
+  a.span_end = a.name_end = m.end;
+  return a;
 }
 }  // namespace
 
-int Attributor::resolve_pronoun(const Ctx& c, uint32_t pos) const {
+Attribution Attributor::resolve_pronoun(const Ctx& c, uint32_t pos) const {
   // The closest earlier person: a mention outside quotes or an earlier quote's resolved speaker.
-  int best = -1;
-  uint32_t best_pos = 0;
+  // A speaker in focus beats another person named in the sentence that attributed it
+  // ("According to Paweł Zieliński of Orzeł Brokers, … “…”, the analyst said").
+  const MentionRef* mention = nullptr;
   for (const MentionRef& m : c.mentions) {
     if (m.start >= pos) break;
     if (!m.person || inside_quote(c.quotes, m.start)) continue;
-    if (best < 0 || m.start >= best_pos) best = static_cast<int>(m.entity), best_pos = m.start;
+    if (!mention || m.start >= mention->start) mention = &m;
   }
-  for (const Attribution& a : c.out) {
-    if (a.entity >= 0 && a.person && a.span_start < pos && a.span_start >= best_pos)
-      best = a.entity, best_pos = a.span_start;
+  const Attribution* speaker = nullptr;
+  for (const Attribution& a : c.out)
+    if ((a.entity >= 0 || a.name_end > a.name_start) && a.person && a.span_start < pos) speaker = &a;
+  Attribution r;
+  if (speaker && (!mention || speaker->span_start >= mention->start ||
+                  same_sentence(c.text, speaker->span_end, mention->start))) {
+    r = *speaker;
+  } else if (mention) {
+    r = from_mention(*mention);
+  } else {
+    return Attribution{};
   }
-  return best;
+  r.direct = false;
+  r.has_span = true;
+  return r;
 }
 
-int Attributor::resolve_description(const Ctx& c, uint32_t b, uint32_t e, uint32_t pos) const {
+bool Attributor::name_speaker(const Ctx& c, const std::vector<Word>& t, NameRange r, Attribution& a) const {
+  if (r.empty()) return false;
+  const uint32_t b = t[r.first].start, e = t[r.last - 1].end;
+  if (r.words == 1 && lp_.is_pronoun(t[r.first].hash)) return false;  // "He said"
+  if (is_title_word(c.text, t[r.last - 1], lp_)) return false;         // "the British Prime Minister said"
+  const bool surname = c.names.knows_surname(t[r.last - 1].hash);
+  // What the entity tagger says about these words.
+  const MentionRef* person = nullptr;
+  bool other_exact = false;
+  auto it = std::partition_point(c.mentions.begin(), c.mentions.end(), [&](const MentionRef& m) { return m.end <= b; });
+  for (; it != c.mentions.end() && it->start < e; ++it) {
+    if (it->end <= b) continue;
+    if (it->person && !person) person = &*it;
+    if (!it->person && it->start == b && it->end == e) other_exact = true;
+  }
+  // An organisation or place tagged with exactly these words ("Reuters", "Banco de España") is
+  // not a person, unless its last word is the surname of someone named in full elsewhere.
+  if (other_exact && !person && !surname) return false;
+  if (r.words < 2 && !person && !surname) return false;
+  a = Attribution{};
+  a.person = true;
+  a.span_start = a.name_start = b;
+  a.span_end = a.name_end = e;
+  // A person mention covering the whole name gives its entity (canonical name, watchlist alias).
+  if (person && person->start <= b && person->end >= e) a.entity = static_cast<int>(person->entity);
+  return true;
+}
+
+Attribution Attributor::resolve_description(const Ctx& c, uint32_t b, uint32_t e, uint32_t pos) const {
   // Content words of the description ("the French leader" → french, leader).
   std::vector<Word> desc;
   tokenize(c.text, desc, b, e);
@@ -132,21 +184,22 @@ int Attributor::resolve_description(const Ctx& c, uint32_t b, uint32_t e, uint32
     if (lp_.is_determiner(w.hash) || w.end - w.start < 3) continue;
     words.push_back(w.hash);
   }
-  if (words.empty()) return indefinite ? -1 : resolve_pronoun(c, pos);  // "the 47-year-old said"
+  if (words.empty()) return indefinite ? Attribution{} : resolve_pronoun(c, pos);  // "the 47-year-old said"
   // "the company said": the organisation last mentioned, not a person.
   if (std::binary_search(org_nouns().begin(), org_nouns().end(), words.back())) {
-    if (indefinite) return -1;
-    int org = -1;
+    if (indefinite) return Attribution{};
+    const MentionRef* org = nullptr;
     for (const MentionRef& m : c.mentions) {
       if (m.start >= pos) break;
-      if (m.organisation && !inside_quote(c.quotes, m.start)) org = static_cast<int>(m.entity);
+      if (m.organisation && !inside_quote(c.quotes, m.start)) org = &m;
     }
-    return org;
+    return org ? from_mention(*org) : Attribution{};
   }
   // Score each person by the description words in its title (up to four words right before a
   // mention: "British Prime Minister Kir Starmer") or apposition (", head of gas analysis at ...").
   std::vector<Word> ctx;
-  int best = -1, best_score = 0;
+  const MentionRef* best = nullptr;
+  int best_score = 0;
   uint32_t best_pos = 0;
   auto hits = [&](const Word& w) { return std::find(words.begin(), words.end(), w.hash) != words.end() ? 1 : 0; };
   for (const MentionRef& m : c.mentions) {
@@ -170,11 +223,11 @@ int Attributor::resolve_description(const Ctx& c, uint32_t b, uint32_t e, uint32
       }
     }
     if (score > best_score || (score == best_score && score > 0 && m.start >= best_pos))
-      best = static_cast<int>(m.entity), best_score = score, best_pos = m.start;
+      best = &m, best_score = score, best_pos = m.start;
   }
-  if (best >= 0) return best;
+  if (best) return from_mention(*best);
   // "the analyst said" with no matching title: the person last in focus; "a spokesman said": nobody.
-  return indefinite ? -1 : resolve_pronoun(c, pos);
+  return indefinite ? Attribution{} : resolve_pronoun(c, pos);
 }
 
 // Looks for a speaker in c.text[b, e). tail = the region follows the quote.
@@ -191,26 +244,49 @@ bool Attributor::analyse(Ctx& c, size_t qi, uint32_t b, uint32_t e, bool tail, A
   }
   const size_t n = t.size();
   auto person_from = [&](const MentionRef* m, uint32_t sb, uint32_t se) {
+    a = Attribution{};
     a.entity = static_cast<int>(m->entity);
     a.person = m->person;
-    a.span_start = sb, a.span_end = se;
+    a.span_start = a.name_start = sb, a.span_end = a.name_end = se;
     return true;
   };
+  auto resolved = [](const Attribution& r) { return r.entity >= 0 || r.name_end > r.name_start; };
   auto pronoun_at = [&](size_t i) {
-    a.entity = resolve_pronoun(c, t[i].start);
-    a.person = a.entity >= 0;
+    a = resolve_pronoun(c, t[i].start);
     a.span_start = t[i].start, a.span_end = t[i].end;
-    return a.entity >= 0;
+    return resolved(a);
   };
-  // Speaker right after index i (after "according to", an inverted verb or "aldus"): a person
-  // within a few words, else a pronoun or an organisation right there.
+  // Speaker right after index i (after "according to", an inverted verb or "aldus"): a person's
+  // name within a few words, else a pronoun or an organisation right there.
   auto speaker_after = [&](size_t i) -> bool {
     if (i < n && lp_.is_pronoun(t[i].hash)) return pronoun_at(i);
-    for (size_t k = i; k < n && k < i + kAfterVerbWindow; ++k) {
-      if ((t[k].flags & kSentEnd) || (t[k].flags & kQuote)) break;
-      if (lp_.is_speech_verb(t[k].hash)) break;
-      if (const MentionRef* m = mention_at(c.mentions, t[k].start, t[k].end); m && m->person)
-        return person_from(m, m->start, m->end);
+    size_t lim = std::min(n, i + kAfterVerbWindow);
+    for (size_t k = i; k < lim; ++k)
+      if ((t[k].flags & (kSentEnd | kQuote)) || lp_.is_speech_verb(t[k].hash)) lim = k;
+    // "said the municipal secretary of Health, Ricardo Lemos": a description whose last word is
+    // capitalised, then the person's name in apposition.
+    size_t j = i;
+    while (j < lim && !(t[j].flags & kCapital) && lp_.is_determiner(t[j].hash)) ++j;
+    const bool described = j < lim && (t[j].flags & kWord) && !(t[j].flags & kCapital);
+    for (size_t k = i; k < lim;) {
+      const NameRange run = name_run_forward(t, k, lim);
+      if (run.empty()) {
+        if (const MentionRef* m = mention_at(c.mentions, t[k].start, t[k].end); m && m->person)
+          return person_from(m, m->start, m->end);
+        ++k;
+        continue;
+      }
+      Attribution cand;
+      if (name_speaker(c, t, strip_titles(c.text, t, run, lp_), cand)) {
+        if (described && run.last + 1 < lim && c.text[t[run.last].start] == ',') {
+          Attribution app;
+          const NameRange r2 = strip_titles(c.text, t, name_run_forward(t, run.last + 1, lim), lp_);
+          if (r2.words >= 2 && name_speaker(c, t, r2, app)) cand = app;
+        }
+        a = cand;
+        return true;
+      }
+      k = run.last;
     }
     if (i >= n) return false;
     if (const MentionRef* m = mention_at(c.mentions, t[i].start, t[i].end); m && m->organisation)
@@ -262,6 +338,15 @@ bool Attributor::analyse(Ctx& c, size_t qi, uint32_t b, uint32_t e, bool tail, A
     }
     return false;
   }
+  // A name right before the verb ("NATO Secretary General Mark Rutte wrote", "Hollis also said"),
+  // tagged or not.
+  {
+    size_t re = v;
+    if (re >= 2 && (t[re - 1].flags & kWord) && !(t[re - 1].flags & kCapital) && !lp_.is_pronoun(t[re - 1].hash) &&
+        !lp_.is_determiner(t[re - 1].hash))
+      re = v - 1;
+    if (name_speaker(c, t, strip_titles(c.text, t, name_run_backward(t, re), lp_), a)) return true;
+  }
   // Subject before the verb: the nearest mention (a person preferred), then a pronoun.
   const MentionRef* subj = nullptr;
   for (size_t k = v; k-- > 0;) {
@@ -286,25 +371,22 @@ bool Attributor::analyse(Ctx& c, size_t qi, uint32_t b, uint32_t e, bool tail, A
   size_t db = v;
   while (db > 0 && (t[db - 1].flags & kWord) && v - db < 6) --db;
   if (db < v) {
-    a.entity = resolve_description(c, t[db].start, t[v - 1].end, t[db].start);
-    a.person = is_person(c.mentions, a.entity);
+    a = resolve_description(c, t[db].start, t[v - 1].end, t[db].start);
     a.span_start = t[db].start, a.span_end = t[v - 1].end;
-    return a.entity >= 0;
+    return resolved(a);
   }
   if (tail && v == 0 + (n > 0 && (t[0].flags & kPunct) ? 1 : 0)) {
     // The verb alone right after the quote ("«…», dijo."): subject-less, the person in focus.
     size_t de = v + 1;
     while (de < n && (t[de].flags & kWord) && de - v <= 5) ++de;
     if (de > v + 1) {  // "said a spokesman", "zaznaczył analityk"
-      a.entity = resolve_description(c, t[v + 1].start, t[de - 1].end, c.quotes[qi].open);
-      a.person = is_person(c.mentions, a.entity);
+      a = resolve_description(c, t[v + 1].start, t[de - 1].end, c.quotes[qi].open);
       a.span_start = t[v + 1].start, a.span_end = t[de - 1].end;
-      return a.entity >= 0;
+      return resolved(a);
     }
-    a.entity = resolve_pronoun(c, c.quotes[qi].open);
-    a.person = a.entity >= 0;
+    a = resolve_pronoun(c, c.quotes[qi].open);
     a.has_span = false;
-    return a.entity >= 0;
+    return resolved(a);
   }
   return false;
 }
@@ -341,9 +423,10 @@ bool Attributor::from_head(Ctx& c, size_t qi, uint32_t b, uint32_t e, Attributio
 }
 
 void Attributor::attribute(std::string_view text, std::span<const QuoteSpan> quotes,
-                           std::span<const MentionRef> mentions, std::vector<Attribution>& out) const {
+                           std::span<const MentionRef> mentions, const PersonNames& names,
+                           std::vector<Attribution>& out) const {
   out.clear();
-  Ctx c{text, quotes, mentions, out, {}};
+  Ctx c{text, quotes, mentions, names, out, {}};
   for (size_t qi = 0; qi < quotes.size(); ++qi) {
     const QuoteSpan& q = quotes[qi];
     Attribution a;
@@ -362,7 +445,8 @@ void Attributor::attribute(std::string_view text, std::span<const QuoteSpan> quo
         found = from_head(c, qi, prev_start, static_cast<uint32_t>(k), a);
       }
     }
-    if (!found && qi > 0 && quotes[qi - 1].close >= pstart && out[qi - 1].entity >= 0) {
+    if (!found && qi > 0 && quotes[qi - 1].close >= pstart &&
+        (out[qi - 1].entity >= 0 || out[qi - 1].name_end > out[qi - 1].name_start)) {
       // Same paragraph as the previous quote: its speaker goes on ("… ," Moloney said. "…").
       a = out[qi - 1];
       a.direct = false;

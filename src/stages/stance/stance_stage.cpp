@@ -5,6 +5,7 @@
 
 #include "core/resources.h"
 #include "stages/stance/attribution.h"
+#include "stages/stance/names.h"
 #include "stages/stance/quotes.h"
 #include "stages/stance/sentiment.h"
 
@@ -19,6 +20,9 @@ struct Scratch {
   std::vector<Word> words;
   std::vector<SentenceRange> sentences;
   std::vector<MentionRef> mentions;
+  std::vector<MentionRef> speakers;  // attribution's view: persons checked, people found by their titles added
+  std::vector<std::pair<uint32_t, uint32_t>> found;  // byte spans of the people found by their titles
+  PersonNames names;
   std::vector<QuoteSpan> quotes;
   std::vector<Attribution> attributions;
   std::vector<ByteRange> ranges;
@@ -41,6 +45,66 @@ uint32_t word_at(const std::vector<Word>& ws, uint32_t b) {
 
 void add(Probs& acc, const Probs& p) {
   for (int c = 0; c < kClasses; ++c) acc[c] += p[c];
+}
+
+std::string collapse_space(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    const bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+    if (space && (out.empty() || out.back() == ' ')) continue;
+    out.push_back(space ? ' ' : c);
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+bool inside_any(const std::vector<QuoteSpan>& qs, uint32_t pos) {
+  for (const QuoteSpan& q : qs)
+    if (pos >= q.open && pos < q.close) return true;
+  return false;
+}
+
+// The mentions attribution reads. A PER mention counts as a person only when it starts with a
+// capital and is not a lone pronoun (taggers also mark "Zij" or "op de 1500"). People named after a
+// title or role ("Interior Minister Carolina Fuenzalida", "coach Erik Postma") are added as persons
+// (entity ids from n_entities on, spans in s.found) and replace a non-person mention over them;
+// every full name goes into s.names.
+void speaker_view(std::string_view text, const Article& a, const LanguageProfile& lp, Scratch& s) {
+  s.speakers.clear();
+  s.found.clear();
+  const std::vector<Word>& w = s.words;
+  for (MentionRef m : s.mentions) {
+    if (m.person) {
+      const uint32_t wi = word_at(w, m.start);
+      const bool capital = wi < w.size() && w[wi].start == m.start && (w[wi].flags & kCapital);
+      const bool lone_pronoun = wi < w.size() && w[wi].end >= m.end && lp.is_pronoun(w[wi].hash);
+      m.person = capital && !lone_pronoun;
+      if (m.person) {
+        const Entity& e = a.entities[m.entity];
+        s.names.add(clean_name(e.canonical.empty() ? e.text : e.canonical, lp));
+        s.names.add(clean_name(collapse_space(text.substr(m.start, m.end - m.start)), lp));
+      }
+    }
+    s.speakers.push_back(m);
+  }
+  const uint32_t first_found = static_cast<uint32_t>(a.entities.size());
+  for (size_t k = 0; k + 1 < w.size(); ++k) {
+    if (!is_title_word(text, w[k], lp) || inside_any(s.quotes, w[k].start)) continue;
+    const NameRange r = strip_titles(text, w, name_run_forward(w, k + 1, w.size()), lp);
+    if (r.words < 2) continue;
+    const uint32_t b = w[r.first].start, e = w[r.last - 1].end;
+    k = r.last - 1;
+    s.names.add(collapse_space(text.substr(b, e - b)));
+    bool person_there = false;
+    for (const MentionRef& m : s.speakers) person_there |= m.person && m.start < e && b < m.end;
+    if (person_there) continue;
+    std::erase_if(s.speakers, [&](const MentionRef& m) { return m.start < e && b < m.end; });
+    s.speakers.push_back({b, e, first_found + static_cast<uint32_t>(s.found.size()), true, false});
+    s.found.push_back({b, e});
+  }
+  std::sort(s.speakers.begin(), s.speakers.end(), [](const MentionRef& x, const MentionRef& y) {
+    return x.start != y.start ? x.start < y.start : x.end > y.end;
+  });
 }
 
 }  // namespace
@@ -120,8 +184,10 @@ void StanceAnnotator::Impl::field(Article& a, Field f, bool score_sentiment, std
   if (!opt.quotes || s.quotes.empty()) return;
   const std::string_view lang = a.language && a.language->code != "und" ? std::string_view(a.language->code)
                                                                          : std::string_view(a.language_hint);
-  const Attributor attributor(profile_for(lang));
-  attributor.attribute(text, s.quotes, s.mentions, s.attributions);
+  const LanguageProfile& lp = profile_for(lang);
+  speaker_view(text, a, lp, s);
+  const Attributor attributor(lp);
+  attributor.attribute(text, s.quotes, s.speakers, s.names, s.attributions);
   for (size_t qi = 0; qi < s.quotes.size(); ++qi) {
     const QuoteSpan& q = s.quotes[qi];
     const Attribution& at = s.attributions[qi];
@@ -130,17 +196,28 @@ void StanceAnnotator::Impl::field(Article& a, Field f, bool score_sentiment, std
     Quote out;
     out.text = quote_text(text, q);
     out.span = Span{f, q.start, q.end};
-    if (at.entity >= 0) {
+    // The speaker's name: the tagged entity's canonical name, or the name as written; a person's
+    // without titles and completed from the article ("Postma" → "Erik Postma").
+    const size_t n_entities = a.entities.size();
+    if (at.entity >= 0 && static_cast<size_t>(at.entity) < n_entities) {
       const Entity& sp = a.entities[static_cast<size_t>(at.entity)];
       out.speaker = sp.canonical.empty() ? sp.text : sp.canonical;
-      if (at.has_span) out.speaker_span = Span{f, at.span_start, at.span_end};
+      if (at.person) out.speaker = s.names.full_name(clean_name(out.speaker, lp));
+    } else if (at.entity >= 0 || at.name_end > at.name_start) {
+      uint32_t b = at.name_start, e = at.name_end;
+      if (at.entity >= 0) std::tie(b, e) = s.found[static_cast<size_t>(at.entity) - n_entities];
+      out.speaker = s.names.full_name(collapse_space(text.substr(b, e - b)));
     }
+    if (!out.speaker.empty() && at.has_span) out.speaker_span = Span{f, at.span_start, at.span_end};
     // Stance toward every other entity mentioned inside the quote, from the quote's own words.
     const uint32_t qw0 = word_at(s.words, q.start), qw1 = word_at(s.words, q.end);
     for (size_t mi = 0; mi < s.mentions.size(); ++mi) {
       const MentionRef& m = s.mentions[mi];
       if (m.start < q.start || m.end > q.end || static_cast<int>(m.entity) == at.entity) continue;
       const Entity& target = a.entities[m.entity];
+      if (!out.speaker.empty() && target.type == "PER" &&
+          s.names.full_name(clean_name(target.canonical.empty() ? target.text : target.canonical, lp)) == out.speaker)
+        continue;
       // People and organisations are stance targets; places only with a clear polarity
       // ("Russia must stop its aggression"); nationality words and other MISC never.
       const bool place = target.type == "LOC";
@@ -177,6 +254,7 @@ void StanceAnnotator::annotate(Article& a) const {
   thread_local std::vector<Probs> sums;
   thread_local std::vector<uint32_t> counts;
   a.quotes.clear();
+  s.names.clear();
   sums.assign(a.entities.size(), Probs{0, 0, 0});
   counts.assign(a.entities.size(), 0);
   // The model reads English; other languages get a neutral, zero-confidence sentiment.
