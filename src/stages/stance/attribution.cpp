@@ -147,7 +147,8 @@ bool Attributor::name_speaker(const Ctx& c, const std::vector<Word>& t, NameRang
   if (r.empty()) return false;
   const uint32_t b = t[r.first].start, e = t[r.last - 1].end;
   if (r.words == 1 && lp_.is_pronoun(t[r.first].hash)) return false;  // "He said"
-  if (is_title_word(c.text, t[r.last - 1], lp_)) return false;         // "the British Prime Minister said"
+  // "the British Prime Minister said", "said Moscow-based US lawyer Jamie Firestone"
+  if (is_title_word(c.text, t[r.last - 1], lp_) || is_acronym(c.text, t[r.last - 1])) return false;
   const bool surname = c.names.knows_surname(t[r.last - 1].hash);
   // What the entity tagger says about these words.
   const MentionRef* person = nullptr;
@@ -157,6 +158,16 @@ bool Attributor::name_speaker(const Ctx& c, const std::vector<Word>& t, NameRang
     if (it->end <= b) continue;
     if (it->person && !person) person = &*it;
     if (!it->person && it->start == b && it->end == e) other_exact = true;
+  }
+  // "Chancellor of the Exchequer Gordon Brown": where a tagged person ends the name, the tagger's
+  // left edge wins over the capitalised words before it.
+  if (person && person->end == e && person->start > b) {
+    a = Attribution{};
+    a.person = true;
+    a.entity = static_cast<int>(person->entity);
+    a.span_start = a.name_start = person->start;
+    a.span_end = a.name_end = e;
+    return true;
   }
   // An organisation or place tagged with exactly these words ("Reuters", "Banco de España") is
   // not a person, unless its last word is the surname of someone named in full elsewhere.
@@ -276,8 +287,11 @@ bool Attributor::analyse(Ctx& c, size_t qi, uint32_t b, uint32_t e, bool tail, A
         ++k;
         continue;
       }
+      // "says Deutsche Bank's Simon Champion": the owner is not the speaker.
+      const bool owner = run.last < n && (c.text.substr(t[run.last].start, 2) == "'s" ||
+                                          c.text.substr(t[run.last].start, 4) == "\u2019s");
       Attribution cand;
-      if (name_speaker(c, t, strip_titles(c.text, t, run, lp_), cand)) {
+      if (!owner && name_speaker(c, t, strip_titles(c.text, t, run, lp_), cand)) {
         if (described && run.last + 1 < lim && c.text[t[run.last].start] == ',') {
           Attribution app;
           const NameRange r2 = strip_titles(c.text, t, name_run_forward(t, run.last + 1, lim), lp_);
@@ -294,8 +308,16 @@ bool Attributor::analyse(Ctx& c, size_t qi, uint32_t b, uint32_t e, bool tail, A
     return false;
   };
 
+  // After a quote that ends its own sentence ("… Ukraine." Warsaw is …) only words right there
+  // attribute it; the next sentence's "according to" is about that sentence.
+  size_t window = kTailVerbWindow;
+  if (tail) {
+    const QuoteSpan& q = c.quotes[qi];
+    const char last = q.end > q.start ? c.text[q.end - 1] : ' ';
+    if ((last == '.' || last == '!' || last == '?') && n > 0 && (t[0].flags & kCapital)) window = 4;
+  }
   // "according to X" anywhere in the region.
-  for (size_t i = 0; i < n; ++i) {
+  for (size_t i = 0; i < n && (window == kTailVerbWindow || i < window); ++i) {
     for (const auto& ph : lp_.according_to) {
       if (i + ph.size() > n) continue;
       bool match = true;
@@ -305,14 +327,7 @@ bool Attributor::analyse(Ctx& c, size_t qi, uint32_t b, uint32_t e, bool tail, A
     if (lp_.is_speaker_after(t[i].hash) && speaker_after(i + 1)) return true;
   }
 
-  // A speech verb: the first one after the quote, the last one before it. After a quote that
-  // ends its own sentence ("… Ukraine." Warsaw is …) only a verb right there counts.
-  size_t window = kTailVerbWindow;
-  if (tail) {
-    const QuoteSpan& q = c.quotes[qi];
-    const char last = q.end > q.start ? c.text[q.end - 1] : ' ';
-    if ((last == '.' || last == '!' || last == '?') && n > 0 && (t[0].flags & kCapital)) window = 4;
-  }
+  // A speech verb: the first one after the quote (within the window), the last one before it.
   size_t v = n;
   if (tail) {
     for (size_t i = 0; i < n && i < window; ++i)
@@ -345,7 +360,17 @@ bool Attributor::analyse(Ctx& c, size_t qi, uint32_t b, uint32_t e, bool tail, A
     if (re >= 2 && (t[re - 1].flags & kWord) && !(t[re - 1].flags & kCapital) && !lp_.is_pronoun(t[re - 1].hash) &&
         !lp_.is_determiner(t[re - 1].hash))
       re = v - 1;
-    if (name_speaker(c, t, strip_titles(c.text, t, name_run_backward(t, re), lp_), a)) return true;
+    const NameRange run = name_run_backward(t, re);
+    // "David Graham of the Office of Drug Safety told": a name after a preposition is not the
+    // subject unless it is a tagged person (titles and punctuation before a name are fine).
+    const bool after_word = !run.empty() && run.first > 0 && (t[run.first - 1].flags & kWord) &&
+                            !(t[run.first - 1].flags & kCapital) && !is_title_word(c.text, t[run.first - 1], lp_) &&
+                            !lp_.is_determiner(t[run.first - 1].hash);
+    Attribution cand;
+    if (name_speaker(c, t, strip_titles(c.text, t, run, lp_), cand) && (!after_word || cand.entity >= 0)) {
+      a = cand;
+      return true;
+    }
   }
   // Subject before the verb: the nearest mention (a person preferred), then a pronoun.
   const MentionRef* subj = nullptr;

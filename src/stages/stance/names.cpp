@@ -5,6 +5,22 @@
 namespace newsflow::stance {
 namespace {
 
+// Capitalised at the start of a sentence, never part of a name: "And Australia said".
+const std::vector<uint64_t>& sentence_openers() {
+  static const std::vector<uint64_t> v = [] {
+    std::vector<uint64_t> h;
+    for (const char* w : {"and", "but", "or", "so", "yet", "then", "also", "now", "meanwhile", "however", "still",
+                          "when", "while", "if", "as", "in", "on", "at", "for", "with", "after", "before", "since",
+                          "this", "that", "there", "here", "yesterday", "today", "earlier", "later", "und", "aber",
+                          "doch", "auch", "dann", "nun", "et", "mais", "puis", "pero", "maar", "ook", "ale", "ma",
+                          "mas", "il"})
+      h.push_back(word_hash(w));
+    std::sort(h.begin(), h.end());
+    return h;
+  }();
+  return v;
+}
+
 const std::vector<uint64_t>& particles() {
   static const std::vector<uint64_t> v = [] {
     std::vector<uint64_t> h;
@@ -19,10 +35,14 @@ const std::vector<uint64_t>& particles() {
 
 bool capital_word(const Word& w) { return (w.flags & kWord) && (w.flags & kCapital) && !(w.flags & kNumber); }
 
-bool acronym(std::string_view text, const Word& w) {
+}  // namespace
+
+bool is_acronym(std::string_view text, const Word& w) {
   return (w.flags & kWord) && (w.flags & kAllUpper) && w.end - w.start >= 2 && text[w.start] != '\'' &&
          !(w.flags & kNumber);
 }
+
+namespace {
 
 // "Halvenslebens Verteidiger …", "Britain's …": a possessive right before a title.
 bool possessive(std::string_view text, const Word& w) {
@@ -36,7 +56,9 @@ bool is_title_word(std::string_view text, const Word& w, const LanguageProfile& 
   if (!(w.flags & kWord)) return false;
   std::string_view s = text.substr(w.start, w.end - w.start);
   if (s.ends_with('.')) s.remove_suffix(1);  // "Mr.", "Dr."
-  return lp.is_title(word_hash(s)) || lp.has_title_suffix(s);
+  if (lp.is_title(word_hash(s)) || lp.has_title_suffix(s)) return true;
+  const size_t dash = s.rfind('-');  // "Under-Secretary", "Ex-Minister"
+  return dash != std::string_view::npos && dash + 1 < s.size() && lp.is_title(word_hash(s.substr(dash + 1)));
 }
 
 bool is_name_particle(const Word& w) {
@@ -93,14 +115,17 @@ NameRange name_run_backward(std::span<const Word> t, size_t end) {
 NameRange strip_titles(std::string_view text, std::span<const Word> t, NameRange r, const LanguageProfile& lp) {
   // Leading determiners ("The", "Der") first, then everything up to the last title or acronym
   // that still leaves a name word after it ("Martin Luther King" keeps its "King").
-  while (r.first < r.last && (t[r.first].flags & kCapital) && lp.is_determiner(t[r.first].hash)) ++r.first;
+  while (r.first < r.last && (t[r.first].flags & kCapital) &&
+         (lp.is_determiner(t[r.first].hash) ||
+          std::binary_search(sentence_openers().begin(), sentence_openers().end(), t[r.first].hash)))
+    ++r.first;
   size_t cut = r.first;
   for (size_t k = r.first; k < r.last; ++k) {
-    if (!is_title_word(text, t[k], lp) && !acronym(text, t[k]) && !(possessive(text, t[k]) && k + 1 < r.last))
+    if (!is_title_word(text, t[k], lp) && !is_acronym(text, t[k]) && !(possessive(text, t[k]) && k + 1 < r.last))
       continue;
     bool name_after = false;
     for (size_t j = k + 1; j < r.last && !name_after; ++j)
-      name_after = capital_word(t[j]) && !is_title_word(text, t[j], lp) && !acronym(text, t[j]);
+      name_after = capital_word(t[j]) && !is_title_word(text, t[j], lp) && !is_acronym(text, t[j]);
     if (name_after) cut = k + 1;
   }
   r.first = cut;

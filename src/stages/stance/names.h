@@ -20,6 +20,8 @@ namespace newsflow::stance {
 bool is_title_word(std::string_view text, const Word& w, const LanguageProfile& lp);
 // A lower-case word allowed inside a name between capitalised words ("van", "das", "von").
 bool is_name_particle(const Word& w);
+// An all-capitals word of two letters or more ("NATO", "GMP"): an organisation, not a name.
+bool is_acronym(std::string_view text, const Word& w);
 
 // Token range [first, last) of a name.
 struct NameRange {

@@ -338,3 +338,69 @@ TEST(StageFactory, ReadsSettingsAndRejectsBadModel) {
   EXPECT_EQ(stage->name(), "stance");
   EXPECT_NO_THROW(s2.finish());
 }
+
+// Speakers the entity tagger missed, typed wrongly or cut short: the name as written next to the
+// speech verb is the speaker, titles stripped, surnames completed from the article.
+TEST(SpeakerNames, UntaggedNameNextToTheVerb) {
+  Fixture f("\"Europe is ready to lead,\" NATO Secretary General Mara Lindqvist wrote on social network X.",
+            {{"NATO", "ORG"}});
+  EXPECT_EQ(run(f), (Pairs{{"Mara Lindqvist", "Europe is ready to lead,"}}));
+  Fixture g("\"The waiting lists are falling,\" said Health Secretary Rhona Hallam. \"But not fast enough.\"",
+            {{"Health Secretary Rhona Hallam", "ORG"}});
+  EXPECT_EQ(run(g), (Pairs{{"Rhona Hallam", "The waiting lists are falling,"}, {"Rhona Hallam", "But not fast enough."}}));
+}
+
+TEST(SpeakerNames, TitledPersonResolvesPronounsAndSurnames) {
+  Fixture f("Judge Ada Rossiter dismissed the claim. Delivering her ruling, she said:\n\n\"The firm knew the risks.\"",
+            {{"Judge Ada Rossiter", "ORG"}});
+  EXPECT_EQ(run(f), (Pairs{{"Ada Rossiter", "The firm knew the risks."}}));
+  Fixture nl("Haar coach Pim Zwart van Team Noord was lovend. \"Ze schaatste een perfecte race,\" aldus Zwart.",
+             {{"Zwart", "LOC"}}, "nl");
+  EXPECT_EQ(run(nl), (Pairs{{"Pim Zwart", "Ze schaatste een perfecte race,"}}));
+}
+
+TEST(SpeakerNames, DescriptionThenNameInApposition) {
+  Fixture pt("\"Estamos diante de uma epidemia grave\", afirmou o secretário municipal da Saúde, Rui Tavares Leme.",
+             {{"Saúde", "PER"}}, "pt");
+  EXPECT_EQ(run(pt), (Pairs{{"Rui Tavares Leme", "Estamos diante de uma epidemia grave"}}));
+  Fixture pt2("\"A gente limpa o quintal, mas o vizinho não limpa\", disse a aposentada Rita das Dores Lima, 68 anos.",
+              {{"Rita", "PER"}}, "pt");
+  EXPECT_EQ(run(pt2), (Pairs{{"Rita das Dores Lima", "A gente limpa o quintal, mas o vizinho não limpa"}}));
+  Fixture pl("„To historyczny dzień dla firmy”, powiedział prezes GMP Marek Sadło.", {{"GMP Marek Sadło", "ORG"}}, "pl");
+  EXPECT_EQ(run(pl), (Pairs{{"Marek Sadło", "To historyczny dzień dla firmy"}}));
+}
+
+TEST(SpeakerNames, GermanTitleCompoundAndColon) {
+  Fixture de(
+      "Die Vorsitzende Richterin Birte Carlsen wandte sich an den Angeklagten:\n\n„Sie haben aus Gier gehandelt.“\n\n"
+      "Sein Verteidiger Malte Oberhaus kündigte Revision an. „Das Urteil ist nicht nachvollziehbar“, sagte Oberhaus.",
+      {{"Richterin", "PER"}, {"Carlsen", "PER"}, {"Oberhaus", "LOC"}}, "de");
+  EXPECT_EQ(run(de), (Pairs{{"Birte Carlsen", "Sie haben aus Gier gehandelt."},
+                            {"Malte Oberhaus", "Das Urteil ist nicht nachvollziehbar"}}));
+}
+
+TEST(SpeakerNames, NotAName) {
+  // A description, an organisation, a pronoun the tagger marked as a person, a sentence opener.
+  Fixture f("Clara Voss met the premier.\n\n\"We need discipline,\" the British Prime Minister said.",
+            {{"Clara Voss", "PER"}});
+  EXPECT_EQ(run(f), (Pairs{{"Clara Voss", "We need discipline,"}}));
+  Fixture g("Tom Kale left.\n\n\"Demand for steel is weak,\" Reuters reported.", {{"Tom Kale", "PER"}, {"Reuters", "ORG"}});
+  EXPECT_EQ(run(g), (Pairs{{"Reuters", "Demand for steel is weak,"}}));
+  Fixture h("Voor titelverdedigster Sanne Kuip was het een zware dag. Zij werd zevende. \"Ik had geen benen,\" zei ze.",
+            {{"Zij", "PER"}}, "nl");
+  EXPECT_EQ(run(h), (Pairs{{"Sanne Kuip", "Ik had geen benen,"}}));
+  Fixture k("Ministers met on Monday. And Norway said it was \"one of the best meetings we can recall\".",
+            {{"Norway", "LOC"}});
+  EXPECT_EQ(run(k), (Pairs{{"", "one of the best meetings we can recall"}}));
+}
+
+TEST(SpeakerNames, OwnerIsNotTheSpeaker) {
+  Fixture f("\"The issue had been ongoing for some time,\" says Deutsche Bank's Simon Champ.", {{"Deutsche Bank", "ORG"}});
+  EXPECT_EQ(run(f), (Pairs{{"Simon Champ", "The issue had been ongoing for some time,"}}));
+}
+
+TEST(SpeakerNames, NextSentenceAccordingToIsNotTheSpeaker) {
+  Fixture f("\"Turkey will not be a burden.\" Turkey would pay 6bn euros, according to the State Planning Office.",
+            {{"Turkey", "LOC"}, {"State Planning Office", "ORG"}});
+  EXPECT_EQ(run(f), (Pairs{{"", "Turkey will not be a burden."}}));
+}
