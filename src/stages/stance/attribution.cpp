@@ -74,25 +74,6 @@ const std::vector<uint64_t>& indefinite_articles() {
 }
 }  // namespace
 
-namespace {
-// Head nouns of descriptions that name an organisation rather than a person.
-const std::vector<uint64_t>& org_nouns() {
-  static const std::vector<uint64_t> v = [] {
-    std::vector<uint64_t> h;
-    for (const char* w :
-         {"company", "firm", "group", "government", "ministry", "court", "agency", "bank", "police", "union",
-          "party", "club", "team", "council", "committee", "commission", "authority", "operator", "association",
-          "federation", "statement", "report", "carmaker", "retailer", "airline", "insurer", "lender", "regulator",
-          "unternehmen", "konzern", "firma", "regierung", "ministerium", "gericht", "behörde", "société",
-          "entreprise", "groupe", "gouvernement", "ministère", "empresa", "compañía", "gobierno", "ministerio",
-          "società", "azienda", "governo", "ministero", "bedrijf", "regering", "spółka", "firma", "rząd"})
-      h.push_back(word_hash(w));
-    std::sort(h.begin(), h.end());
-    return h;
-  }();
-  return v;
-}
-}  // namespace
 
 Attributor::Attributor(const LanguageProfile& profile) : lp_(profile), indefinite_(indefinite_articles()) {}
 
@@ -197,7 +178,7 @@ Attribution Attributor::resolve_description(const Ctx& c, uint32_t b, uint32_t e
   }
   if (words.empty()) return indefinite ? Attribution{} : resolve_pronoun(c, pos);  // "the 47-year-old said"
   // "the company said": the organisation last mentioned, not a person.
-  if (std::binary_search(org_nouns().begin(), org_nouns().end(), words.back())) {
+  if (is_org_noun(words.back())) {
     if (indefinite) return Attribution{};
     const MentionRef* org = nullptr;
     for (const MentionRef& m : c.mentions) {

@@ -52,6 +52,45 @@ bool possessive(std::string_view text, const Word& w) {
 
 }  // namespace
 
+namespace {
+// Head nouns of descriptions that name an organisation rather than a person.
+const std::vector<uint64_t>& org_nouns() {
+  static const std::vector<uint64_t> v = [] {
+    std::vector<uint64_t> h;
+    for (const char* w :
+         {"company", "firm", "group", "government", "ministry", "court", "agency", "bank", "police", "union",
+          "party", "club", "team", "council", "committee", "commission", "authority", "operator", "association",
+          "federation", "statement", "report", "carmaker", "retailer", "airline", "insurer", "lender", "regulator",
+          "unternehmen", "konzern", "firma", "regierung", "ministerium", "gericht", "behörde", "société",
+          "entreprise", "groupe", "gouvernement", "ministère", "empresa", "compañía", "gobierno", "ministerio",
+          "società", "azienda", "governo", "ministero", "bedrijf", "regering", "spółka", "firma", "rząd"})
+      h.push_back(word_hash(w));
+    std::sort(h.begin(), h.end());
+    return h;
+  }();
+  return v;
+}
+
+// Nouns that stand for the organisation last named ("the company said").
+const std::vector<uint64_t>& generic_org_nouns() {
+  static const std::vector<uint64_t> v = [] {
+    std::vector<uint64_t> h;
+    for (const char* w : {"company", "firm", "group", "carmaker", "retailer", "airline", "insurer", "lender",
+                          "unternehmen", "konzern", "firma", "société", "entreprise", "groupe", "empresa", "compañía",
+                          "società", "azienda", "bedrijf", "spółka"})
+      h.push_back(word_hash(w));
+    std::sort(h.begin(), h.end());
+    return h;
+  }();
+  return v;
+}
+}  // namespace
+
+bool is_org_noun(uint64_t h) { return std::binary_search(org_nouns().begin(), org_nouns().end(), h); }
+bool is_generic_org_noun(uint64_t h) {
+  return std::binary_search(generic_org_nouns().begin(), generic_org_nouns().end(), h);
+}
+
 bool is_title_word(std::string_view text, const Word& w, const LanguageProfile& lp) {
   if (!(w.flags & kWord)) return false;
   std::string_view s = text.substr(w.start, w.end - w.start);

@@ -16,6 +16,11 @@
 
 namespace newsflow::stance {
 
+// Head nouns of descriptions naming an organisation ("the company", "das Gericht"); generic ones
+// ("company", "Konzern") stand for whichever organisation was named last.
+bool is_org_noun(uint64_t word_hash);
+bool is_generic_org_noun(uint64_t word_hash);
+
 // A title or role word ("Minister", "Richterin", "Mr.", "Finanzminister").
 bool is_title_word(std::string_view text, const Word& w, const LanguageProfile& lp);
 // A lower-case word allowed inside a name between capitalised words ("van", "das", "von").

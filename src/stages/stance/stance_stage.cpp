@@ -58,6 +58,21 @@ std::string collapse_space(std::string_view s) {
   return out;
 }
 
+// First- and second-person pronouns, which taggers sometimes mark as entities ("Ik", "Wir"):
+// never a stance target.
+bool speaker_pronoun(uint64_t h) {
+  static const std::vector<uint64_t> v = [] {
+    std::vector<uint64_t> out;
+    for (const char* w : {"i", "we", "you", "me", "us", "ich", "wir", "du", "ihr", "sie", "je", "nous", "vous", "tu",
+                          "yo", "nosotros", "usted", "ustedes", "io", "noi", "voi", "eu", "nós", "você", "ik", "wij",
+                          "jij", "jullie", "u", "ja", "my", "wy", "ty"})
+      out.push_back(word_hash(w));
+    std::sort(out.begin(), out.end());
+    return out;
+  }();
+  return std::binary_search(v.begin(), v.end(), h);
+}
+
 bool inside_any(const std::vector<QuoteSpan>& qs, uint32_t pos) {
   for (const QuoteSpan& q : qs)
     if (pos >= q.open && pos < q.close) return true;
@@ -117,7 +132,50 @@ struct StanceAnnotator::Impl {
 
   void field(Article& a, Field f, bool score_sentiment, std::vector<Probs>& sums, std::vector<uint32_t>& counts,
              Scratch& s) const;
+  void description_targets(const Article& a, std::string_view text, const QuoteSpan& q, uint32_t qw0, uint32_t qw1,
+                           const LanguageProfile& lp, Scratch& s, Quote& out) const;
 };
+
+// "The company knew what was at stake", "today the court has recognised": a definite description
+// inside the quote stands for the organisation named before the quote whose name has that noun
+// ("Federal Court"), or for a generic noun ("company") the organisation named last.
+void StanceAnnotator::Impl::description_targets(const Article& a, std::string_view text, const QuoteSpan& q,
+                                                uint32_t qw0, uint32_t qw1, const LanguageProfile& lp, Scratch& s,
+                                                Quote& out) const {
+  for (uint32_t i = qw0; i + 1 < qw1; ++i) {
+    const Word& det = s.words[i];
+    const Word& noun = s.words[i + 1];
+    if (!(det.flags & kWord) || !lp.is_determiner(det.hash) || !is_org_noun(noun.hash) || (noun.flags & kCapital))
+      continue;
+    const MentionRef* found = nullptr;
+    const MentionRef* last_org = nullptr;
+    std::vector<Word>& toks = s.filtered;
+    for (const MentionRef& m : s.mentions) {
+      if (m.start >= q.open) break;
+      if (!m.organisation || inside_any(s.quotes, m.start)) continue;
+      last_org = &m;
+      toks.clear();
+      tokenize(text, toks, m.start, m.end);
+      if (std::any_of(toks.begin(), toks.end(), [&](const Word& w) { return w.hash == noun.hash; })) found = &m;
+    }
+    if (!found && is_generic_org_noun(noun.hash)) found = last_org;
+    if (!found) continue;
+    const Entity& target = a.entities[found->entity];
+    const std::string& name = target.canonical.empty() ? target.text : target.canonical;
+    if (name == out.speaker ||
+        std::any_of(out.targets.begin(), out.targets.end(), [&](const QuoteTarget& t) { return t.entity == name; }))
+      continue;
+    const size_t sent = sentence_of(s.sentences, i);
+    if (sent >= s.sentences.size()) continue;
+    const uint32_t b = std::max(s.sentences[sent].first, qw0), e = std::min(s.sentences[sent].last, qw1);
+    if (e <= b) continue;
+    const ByteRange r{det.start, noun.end};
+    const Sentiment st =
+        to_sentiment(scorer.score(std::span<const Word>(s.words.data() + b, e - b), std::span<const ByteRange>(&r, 1), s.score));
+    if (st.polarity == Polarity::neutral) continue;  // a description in passing is no stance
+    out.targets.push_back(QuoteTarget{name, st.polarity, st.score});
+  }
+}
 
 StanceAnnotator::StanceAnnotator(std::shared_ptr<const SentimentModel> model, StanceOptions options)
     : impl_(std::make_unique<Impl>(std::move(model), options)) {}
@@ -222,6 +280,11 @@ void StanceAnnotator::Impl::field(Article& a, Field f, bool score_sentiment, std
       // ("Russia must stop its aggression"); nationality words and other MISC never.
       const bool place = target.type == "LOC";
       if (target.type != "PER" && target.type != "ORG" && !place) continue;
+      // A name starts with a capital and is not a pronoun ("Ik", "op de 1500" are tagger slips).
+      const uint32_t mw = word_at(s.words, m.start);
+      if (mw >= s.words.size() || !(s.words[mw].flags & kCapital) || lp.is_pronoun(s.words[mw].hash) ||
+          (s.words[mw].end >= m.end && speaker_pronoun(s.words[mw].hash)))
+        continue;
       const std::string& name = target.canonical.empty() ? target.text : target.canonical;
       if (std::any_of(out.targets.begin(), out.targets.end(), [&](const QuoteTarget& t) { return t.entity == name; }))
         continue;
@@ -242,9 +305,11 @@ void StanceAnnotator::Impl::field(Article& a, Field f, bool score_sentiment, std
       if (n == 0) continue;
       for (float& v : acc) v /= static_cast<float>(n);
       const Sentiment st = to_sentiment(acc);
-      if (place && st.polarity == Polarity::neutral) continue;
+      // A neutral passing mention of an entity named once is no stance; nor is a neutral place.
+      if (st.polarity == Polarity::neutral && (place || target.mentions.size() < 2)) continue;
       out.targets.push_back(QuoteTarget{name, st.polarity, st.score});
     }
+    description_targets(a, text, q, qw0, qw1, lp, s, out);
     a.quotes.push_back(std::move(out));
   }
 }
