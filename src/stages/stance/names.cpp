@@ -94,8 +94,13 @@ bool is_generic_org_noun(uint64_t h) {
 bool is_title_word(std::string_view text, const Word& w, const LanguageProfile& lp) {
   if (!(w.flags & kWord)) return false;
   std::string_view s = text.substr(w.start, w.end - w.start);
-  if (s.ends_with('.')) s.remove_suffix(1);  // "Mr.", "Dr."
-  if (lp.is_title(word_hash(s)) || lp.has_title_suffix(s)) return true;
+  if (s.ends_with('.')) {  // "Mr.", "Dr."
+    s.remove_suffix(1);
+    if (lp.is_title(word_hash(s))) return true;
+  } else if (lp.is_title(w.hash)) {
+    return true;
+  }
+  if (s.size() >= 8 && lp.has_title_suffix(s)) return true;  // "Finanzminister"
   const size_t dash = s.rfind('-');  // "Under-Secretary", "Ex-Minister"
   return dash != std::string_view::npos && dash + 1 < s.size() && lp.is_title(word_hash(s.substr(dash + 1)));
 }
@@ -176,7 +181,8 @@ NameRange strip_titles(std::string_view text, std::span<const Word> t, NameRange
 }
 
 std::string clean_name(std::string_view name, const LanguageProfile& lp) {
-  std::vector<Word> t;
+  thread_local std::vector<Word> t;
+  t.clear();
   tokenize(name, t);
   const NameRange r = strip_titles(name, t, NameRange{0, t.size(), 0}, lp);
   if (r.empty() || (r.first == 0 && r.last == t.size())) return std::string(name);
@@ -184,7 +190,8 @@ std::string clean_name(std::string_view name, const LanguageProfile& lp) {
 }
 
 void PersonNames::add(std::string_view name) {
-  std::vector<Word> t;
+  std::vector<Word>& t = scratch_;
+  t.clear();
   tokenize(name, t);
   size_t words = 0;
   for (const Word& w : t) words += (w.flags & kWord) ? 1 : 0;
@@ -199,7 +206,8 @@ bool PersonNames::knows_surname(uint64_t h) const {
 }
 
 std::string PersonNames::full_name(std::string_view name) const {
-  std::vector<Word> t;
+  std::vector<Word>& t = scratch_;
+  t.clear();
   tokenize(name, t);
   if (t.empty()) return std::string(name);
   const uint64_t last = t.back().hash, first = t.front().hash;

@@ -63,6 +63,7 @@ class PersonNames {
     uint64_t last = 0, first = 0;
   };
   std::vector<Known> names_;
+  mutable std::vector<Word> scratch_;  // one PersonNames per thread (the stage's scratch)
 };
 
 }  // namespace newsflow::stance

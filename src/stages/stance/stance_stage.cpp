@@ -23,6 +23,7 @@ struct Scratch {
   std::vector<MentionRef> speakers;  // attribution's view: persons checked, people found by their titles added
   std::vector<std::pair<uint32_t, uint32_t>> found;  // byte spans of the people found by their titles
   PersonNames names;
+  std::vector<uint8_t> named;  // entity's canonical name already in names
   std::vector<QuoteSpan> quotes;
   std::vector<Attribution> attributions;
   std::vector<ByteRange> ranges;
@@ -94,10 +95,13 @@ void speaker_view(std::string_view text, const Article& a, const LanguageProfile
       const bool capital = wi < w.size() && w[wi].start == m.start && (w[wi].flags & kCapital);
       const bool lone_pronoun = wi < w.size() && w[wi].end >= m.end && lp.is_pronoun(w[wi].hash);
       m.person = capital && !lone_pronoun;
-      if (m.person) {
+      if (m.person) {  // the canonical name once per entity, other spellings as they come
         const Entity& e = a.entities[m.entity];
-        s.names.add(clean_name(e.canonical.empty() ? e.text : e.canonical, lp));
-        s.names.add(clean_name(collapse_space(text.substr(m.start, m.end - m.start)), lp));
+        const std::string& canonical = e.canonical.empty() ? e.text : e.canonical;
+        if (s.named.size() < a.entities.size()) s.named.resize(a.entities.size(), 0);
+        if (!s.named[m.entity]) s.names.add(clean_name(canonical, lp)), s.named[m.entity] = 1;
+        const std::string_view written = text.substr(m.start, m.end - m.start);
+        if (written != canonical) s.names.add(clean_name(collapse_space(written), lp));
       }
     }
     s.speakers.push_back(m);
@@ -132,9 +136,59 @@ struct StanceAnnotator::Impl {
 
   void field(Article& a, Field f, bool score_sentiment, std::vector<Probs>& sums, std::vector<uint32_t>& counts,
              Scratch& s) const;
+  void pronoun_targets(const Article& a, std::string_view text, const QuoteSpan& q, uint32_t qw0, uint32_t qw1,
+                       const LanguageProfile& lp, Scratch& s, Quote& out) const;
   void description_targets(const Article& a, std::string_view text, const QuoteSpan& q, uint32_t qw0, uint32_t qw1,
                            const LanguageProfile& lp, Scratch& s, Quote& out) const;
 };
+
+// Plural pronouns, which stand for a group rather than the person last named.
+bool plural_pronoun(uint64_t h) {
+  static const std::vector<uint64_t> v = [] {
+    std::vector<uint64_t> out;
+    for (const char* w : {"they", "them", "ihnen", "ils", "elles", "eux", "ellos", "ellas", "loro", "eles", "elas",
+                          "oni", "nich"})
+      out.push_back(word_hash(w));
+    std::sort(out.begin(), out.end());
+    return out;
+  }();
+  return std::binary_search(v.begin(), v.end(), h);
+}
+
+// "She is not only fast, she is smart": a third-person pronoun inside the quote stands for the
+// person last named before it outside quotes, other than the speaker. Scored with the pronoun
+// as the target; only a clear polarity counts.
+void StanceAnnotator::Impl::pronoun_targets(const Article& a, std::string_view text, const QuoteSpan& q, uint32_t qw0,
+                                            uint32_t qw1, const LanguageProfile& lp, Scratch& s, Quote& out) const {
+  (void)text;
+  const size_t n_entities = a.entities.size();
+  for (uint32_t i = qw0; i < qw1; ++i) {
+    const Word& w = s.words[i];
+    if (!(w.flags & kWord) || !lp.is_pronoun(w.hash) || plural_pronoun(w.hash)) continue;
+    const MentionRef* person = nullptr;
+    std::string name;
+    for (const MentionRef& m : s.speakers) {
+      if (m.start >= q.open) break;
+      if (!m.person || m.entity >= n_entities || inside_any(s.quotes, m.start)) continue;
+      const Entity& e = a.entities[m.entity];
+      std::string candidate = s.names.full_name(clean_name(e.canonical.empty() ? e.text : e.canonical, lp));
+      if (candidate == out.speaker) continue;
+      person = &m;
+      name = e.canonical.empty() ? e.text : e.canonical;
+    }
+    if (!person) break;  // one referent per quote: the first pronoun decides
+    if (std::any_of(out.targets.begin(), out.targets.end(), [&](const QuoteTarget& t) { return t.entity == name; }))
+      break;
+    const size_t sent = sentence_of(s.sentences, i);
+    if (sent >= s.sentences.size()) break;
+    const uint32_t b = std::max(s.sentences[sent].first, qw0), e = std::min(s.sentences[sent].last, qw1);
+    const ByteRange r{w.start, w.end};
+    const Sentiment st =
+        to_sentiment(scorer.score(std::span<const Word>(s.words.data() + b, e - b), std::span<const ByteRange>(&r, 1), s.score));
+    if (st.polarity != Polarity::neutral) out.targets.push_back(QuoteTarget{name, st.polarity, st.score});
+    break;
+  }
+}
 
 // "The company knew what was at stake", "today the court has recognised": a definite description
 // inside the quote stands for the organisation named before the quote whose name has that noun
@@ -147,31 +201,37 @@ void StanceAnnotator::Impl::description_targets(const Article& a, std::string_vi
     const Word& noun = s.words[i + 1];
     if (!(det.flags & kWord) || !lp.is_determiner(det.hash) || !is_org_noun(noun.hash) || (noun.flags & kCapital))
       continue;
+    // A named match ("the court" → "Federal Court"); for a generic noun ("the company") the
+    // organisation most mentioned so far whose name has no other kind of noun ("Federal Court").
     const MentionRef* found = nullptr;
-    const MentionRef* last_org = nullptr;
+    const MentionRef* main_org = nullptr;
+    size_t main_count = 0;
     std::vector<Word>& toks = s.filtered;
-    for (const MentionRef& m : s.mentions) {
+    for (const MentionRef& m : s.speakers) {
       if (m.start >= q.open) break;
       if (!m.organisation || inside_any(s.quotes, m.start)) continue;
-      last_org = &m;
       toks.clear();
       tokenize(text, toks, m.start, m.end);
-      if (std::any_of(toks.begin(), toks.end(), [&](const Word& w) { return w.hash == noun.hash; })) found = &m;
+      bool other_kind = false;
+      for (const Word& w : toks) {
+        if (w.hash == noun.hash) found = &m;
+        other_kind |= w.hash != noun.hash && is_org_noun(w.hash) && !is_generic_org_noun(w.hash);
+      }
+      const size_t count = a.entities[m.entity].mentions.size();
+      if (!other_kind && count >= main_count) main_org = &m, main_count = count;
     }
-    if (!found && is_generic_org_noun(noun.hash)) found = last_org;
+    if (!found && is_generic_org_noun(noun.hash)) found = main_org;
+
     if (!found) continue;
     const Entity& target = a.entities[found->entity];
     const std::string& name = target.canonical.empty() ? target.text : target.canonical;
     if (name == out.speaker ||
         std::any_of(out.targets.begin(), out.targets.end(), [&](const QuoteTarget& t) { return t.entity == name; }))
       continue;
-    const size_t sent = sentence_of(s.sentences, i);
-    if (sent >= s.sentences.size()) continue;
-    const uint32_t b = std::max(s.sentences[sent].first, qw0), e = std::min(s.sentences[sent].last, qw1);
-    if (e <= b) continue;
+    // The whole quote is read: what follows a description is usually about it ("It had the reports").
     const ByteRange r{det.start, noun.end};
     const Sentiment st =
-        to_sentiment(scorer.score(std::span<const Word>(s.words.data() + b, e - b), std::span<const ByteRange>(&r, 1), s.score));
+        to_sentiment(scorer.score(std::span<const Word>(s.words.data() + qw0, qw1 - qw0), std::span<const ByteRange>(&r, 1), s.score));
     if (st.polarity == Polarity::neutral) continue;  // a description in passing is no stance
     out.targets.push_back(QuoteTarget{name, st.polarity, st.score});
   }
@@ -310,6 +370,7 @@ void StanceAnnotator::Impl::field(Article& a, Field f, bool score_sentiment, std
       out.targets.push_back(QuoteTarget{name, st.polarity, st.score});
     }
     description_targets(a, text, q, qw0, qw1, lp, s, out);
+    pronoun_targets(a, text, q, qw0, qw1, lp, s, out);
     a.quotes.push_back(std::move(out));
   }
 }
@@ -320,6 +381,7 @@ void StanceAnnotator::annotate(Article& a) const {
   thread_local std::vector<uint32_t> counts;
   a.quotes.clear();
   s.names.clear();
+  s.named.clear();
   sums.assign(a.entities.size(), Probs{0, 0, 0});
   counts.assign(a.entities.size(), 0);
   // The model reads English; other languages get a neutral, zero-confidence sentiment.
