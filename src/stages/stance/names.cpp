@@ -100,7 +100,7 @@ bool is_title_word(std::string_view text, const Word& w, const LanguageProfile& 
   } else if (lp.is_title(w.hash)) {
     return true;
   }
-  if (s.size() >= 8 && lp.has_title_suffix(s)) return true;  // "Finanzminister"
+  if ((w.flags & kCapital) && s.size() >= 8 && lp.has_title_suffix(s)) return true;  // "Finanzminister"
   const size_t dash = s.rfind('-');  // "Under-Secretary", "Ex-Minister"
   return dash != std::string_view::npos && dash + 1 < s.size() && lp.is_title(word_hash(s.substr(dash + 1)));
 }

@@ -108,7 +108,10 @@ void speaker_view(std::string_view text, const Article& a, const LanguageProfile
   }
   const uint32_t first_found = static_cast<uint32_t>(a.entities.size());
   for (size_t k = 0; k + 1 < w.size(); ++k) {
-    if (!is_title_word(text, w[k], lp) || inside_any(s.quotes, w[k].start)) continue;
+    // Only a word before a capitalised one can introduce a name; test that first (cheap).
+    if (!(w[k + 1].flags & kCapital) || !(w[k + 1].flags & kWord) || !is_title_word(text, w[k], lp) ||
+        inside_any(s.quotes, w[k].start))
+      continue;
     const NameRange r = strip_titles(text, w, name_run_forward(w, k + 1, w.size()), lp);
     if (r.words < 2) continue;
     const uint32_t b = w[r.first].start, e = w[r.last - 1].end;
@@ -136,7 +139,7 @@ struct StanceAnnotator::Impl {
 
   void field(Article& a, Field f, bool score_sentiment, std::vector<Probs>& sums, std::vector<uint32_t>& counts,
              Scratch& s) const;
-  void pronoun_targets(const Article& a, std::string_view text, const QuoteSpan& q, uint32_t qw0, uint32_t qw1,
+  void pronoun_targets(const Article& a, const QuoteSpan& q, uint32_t qw0, uint32_t qw1,
                        const LanguageProfile& lp, Scratch& s, Quote& out) const;
   void description_targets(const Article& a, std::string_view text, const QuoteSpan& q, uint32_t qw0, uint32_t qw1,
                            const LanguageProfile& lp, Scratch& s, Quote& out) const;
@@ -158,23 +161,23 @@ bool plural_pronoun(uint64_t h) {
 // "She is not only fast, she is smart": a third-person pronoun inside the quote stands for the
 // person last named before it outside quotes, other than the speaker. Scored with the pronoun
 // as the target; only a clear polarity counts.
-void StanceAnnotator::Impl::pronoun_targets(const Article& a, std::string_view text, const QuoteSpan& q, uint32_t qw0,
+void StanceAnnotator::Impl::pronoun_targets(const Article& a, const QuoteSpan& q, uint32_t qw0,
                                             uint32_t qw1, const LanguageProfile& lp, Scratch& s, Quote& out) const {
-  (void)text;
   const size_t n_entities = a.entities.size();
   for (uint32_t i = qw0; i < qw1; ++i) {
     const Word& w = s.words[i];
     if (!(w.flags & kWord) || !lp.is_pronoun(w.hash) || plural_pronoun(w.hash)) continue;
     const MentionRef* person = nullptr;
     std::string name;
-    for (const MentionRef& m : s.speakers) {
-      if (m.start >= q.open) break;
+    auto it = std::partition_point(s.speakers.begin(), s.speakers.end(), [&](const MentionRef& m) { return m.start < q.open; });
+    while (it != s.speakers.begin()) {
+      const MentionRef& m = *--it;
       if (!m.person || m.entity >= n_entities || inside_any(s.quotes, m.start)) continue;
       const Entity& e = a.entities[m.entity];
-      std::string candidate = s.names.full_name(clean_name(e.canonical.empty() ? e.text : e.canonical, lp));
-      if (candidate == out.speaker) continue;
-      person = &m;
       name = e.canonical.empty() ? e.text : e.canonical;
+      if (s.names.full_name(clean_name(name, lp)) == out.speaker) continue;
+      person = &m;
+      break;
     }
     if (!person) break;  // one referent per quote: the first pronoun decides
     if (std::any_of(out.targets.begin(), out.targets.end(), [&](const QuoteTarget& t) { return t.entity == name; }))
@@ -370,7 +373,7 @@ void StanceAnnotator::Impl::field(Article& a, Field f, bool score_sentiment, std
       out.targets.push_back(QuoteTarget{name, st.polarity, st.score});
     }
     description_targets(a, text, q, qw0, qw1, lp, s, out);
-    pronoun_targets(a, text, q, qw0, qw1, lp, s, out);
+    pronoun_targets(a, q, qw0, qw1, lp, s, out);
     a.quotes.push_back(std::move(out));
   }
 }
