@@ -266,8 +266,29 @@ TEST(Sentiment, ModelRoundTripAndLexicon) {
   EXPECT_THROW(SentimentModel::load("/nonexistent/model.bin"), std::runtime_error);
 }
 
+// A model trained on a tiny invented corpus (see TrainsOnInventedDataAndHandlesNegation).
+std::shared_ptr<const SentimentModel> invented_model();
+
 TEST(Sentiment, TrainsOnInventedDataAndHandlesNegation) {
-  // A tiny invented corpus: the learner must pick up the words and the negation scope.
+  const auto model = invented_model();
+  SentimentScorer sc(model);
+  ScoreScratch scratch;
+  auto probs = [&](const std::string& s) {
+    std::vector<Word> t;
+    tokenize(s, t);
+    const ByteRange r{0, 7};
+    return sc.score(t, std::span<const ByteRange>(&r, 1), scratch);
+  };
+  const Probs good = probs("Ann Lee was praised for brilliant work.");
+  const Probs bad = probs("Ann Lee was condemned for a terrible failure.");
+  const Probs negated = probs("Ann Lee did not win a brilliant award.");
+  EXPECT_EQ(to_sentiment(good).polarity, Polarity::positive);
+  EXPECT_EQ(to_sentiment(bad).polarity, Polarity::negative);
+  EXPECT_LT(negated[2], probs("Ann Lee won a brilliant award.")[2]);
+}
+
+std::shared_ptr<const SentimentModel> invented_model() {
+  // The learner must pick up the words and the negation scope.
   const char* pos[] = {"praised for the excellent work", "celebrated a great victory", "won a brilliant award",
                        "was hailed as a hero", "delivered strong results"};
   const char* neg[] = {"blamed for the terrible failure", "condemned for the corrupt deal", "lost a disastrous vote",
@@ -298,21 +319,43 @@ TEST(Sentiment, TrainsOnInventedDataAndHandlesNegation) {
   p.bits = 14;
   p.epochs = 10;
   p.lr = 0.1;
-  const auto model = std::make_shared<const SentimentModel>(train_model(x, y, p));
-  SentimentScorer sc(model);
-  ScoreScratch scratch;
-  auto probs = [&](const std::string& s) {
-    std::vector<Word> t;
-    tokenize(s, t);
-    const ByteRange r{0, 7};
-    return sc.score(t, std::span<const ByteRange>(&r, 1), scratch);
-  };
-  const Probs good = probs("Ann Lee was praised for brilliant work.");
-  const Probs bad = probs("Ann Lee was condemned for a terrible failure.");
-  const Probs negated = probs("Ann Lee did not win a brilliant award.");
-  EXPECT_EQ(to_sentiment(good).polarity, Polarity::positive);
-  EXPECT_EQ(to_sentiment(bad).polarity, Polarity::negative);
-  EXPECT_LT(negated[2], probs("Ann Lee won a brilliant award.")[2]);
+  return std::make_shared<const SentimentModel>(train_model(x, y, p));
+}
+
+// Stance targets beyond the names in the quote, and the tagger slips that are never targets.
+std::vector<std::string> targets_of(Fixture& f, std::shared_ptr<const SentimentModel> model) {
+  StanceAnnotator annot(std::move(model), StanceOptions{});
+  annot.annotate(f.a);
+  std::vector<std::string> out;
+  for (const auto& q : f.a.quotes)
+    for (const auto& t : q.targets) out.push_back(q.speaker + "|" + t.entity + "|" + std::string(to_string(t.polarity)));
+  return out;
+}
+
+TEST(StanceTargets, DescriptionStandsForTheOrganisationNamedBefore) {
+  Fixture f("Norvik Mining destroyed the site. Norvik Mining appealed.\n\n"
+            "\"The company was condemned for the terrible failure,\" said Ada Ross.",
+            {{"Norvik Mining", "ORG"}, {"Ada Ross", "PER"}});
+  EXPECT_EQ(targets_of(f, invented_model()), (std::vector<std::string>{"Ada Ross|Norvik Mining|negative"}));
+}
+
+TEST(StanceTargets, PronounStandsForThePersonNamedBeforeNotTheSpeaker) {
+  Fixture f("Lia Berg won the race. Her coach Tom Vik watched.\n\n\"She was praised for the excellent work,\" said Vik.",
+            {{"Lia Berg", "PER"}, {"Vik", "PER"}});
+  EXPECT_EQ(targets_of(f, invented_model()), (std::vector<std::string>{"Tom Vik|Lia Berg|positive"}));
+}
+
+TEST(StanceTargets, NoNeutralTargetNamedOnceAndNoPronounSlips) {
+  // A neutral target must be named at least twice in the article.
+  const auto model = invented_model();
+  Fixture once("\"Brightwater met officials on Tuesday,\" said Ada Ross.", {{"Brightwater", "ORG"}, {"Ada Ross", "PER"}});
+  EXPECT_TRUE(targets_of(once, model).empty());
+  Fixture twice("Brightwater called.\n\n\"Brightwater met officials on Tuesday,\" said Ada Ross.",
+                {{"Brightwater", "ORG"}, {"Ada Ross", "PER"}});
+  EXPECT_EQ(targets_of(twice, model), (std::vector<std::string>{"Ada Ross|Brightwater|neutral"}));
+  Fixture slip("Ik ging weg. \"Ik had geen benen vandaag, echt niet,\" zei Sanne Kuip.", {{"Ik", "ORG"}, {"Sanne Kuip", "PER"}},
+               "nl");
+  EXPECT_TRUE(targets_of(slip, zero_model()).empty());
 }
 
 TEST(NewsMtsc, ArticleKeysAndOffsets) {
