@@ -440,6 +440,9 @@ TEST(SpeakerNames, NotAName) {
 TEST(SpeakerNames, OwnerIsNotTheSpeaker) {
   Fixture f("\"The issue had been ongoing for some time,\" says Deutsche Bank's Simon Champ.", {{"Deutsche Bank", "ORG"}});
   EXPECT_EQ(run(f), (Pairs{{"Simon Champ", "The issue had been ongoing for some time,"}}));
+  Fixture g("Why the calm? \"The issue had been ongoing for some time,\" says Deutsche Bank's Simon Champion.",
+            {{"Deutsche Bank", "ORG"}, {"Simon Champion", "PER"}});  // a surname that is also a title word
+  EXPECT_EQ(run(g), (Pairs{{"Simon Champion", "The issue had been ongoing for some time,"}}));
 }
 
 TEST(SpeakerNames, NextSentenceAccordingToIsNotTheSpeaker) {
