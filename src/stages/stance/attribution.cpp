@@ -128,13 +128,13 @@ bool Attributor::name_speaker(const Ctx& c, const std::vector<Word>& t, NameRang
   if (r.empty()) return false;
   const uint32_t b = t[r.first].start, e = t[r.last - 1].end;
   if (r.words == 1 && lp_.is_pronoun(t[r.first].hash)) return false;  // "He said"
-  // A description, not a name: all titles ("Foreign Minister said"), or a title last after a
+  // A description, not a name: all titles or acronyms ("Foreign Minister said", "UK Chancellor"), or a title last after a
   // determiner ("the British Prime Minister said"; but "said Simon Champion" is a name). And a
   // name does not end in an acronym ("said Moscow-based US lawyer Jamie Firestone").
   if (is_acronym(c.text, t[r.last - 1])) return false;
   bool all_titles = true;
   for (size_t k = r.first; k < r.last && all_titles; ++k)
-    all_titles = !(t[k].flags & kCapital) || is_title_word(c.text, t[k], lp_);
+    all_titles = !(t[k].flags & kCapital) || is_title_word(c.text, t[k], lp_) || is_acronym(c.text, t[k]);
   if (all_titles) return false;
   if (is_title_word(c.text, t[r.last - 1], lp_) && r.first > 0 && lp_.is_determiner(t[r.first - 1].hash)) return false;
   const bool surname = c.names.knows_surname(t[r.last - 1].hash);

@@ -174,6 +174,15 @@ NameRange strip_titles(std::string_view text, std::span<const Word> t, NameRange
   }
   r.first = cut;
   while (r.first < r.last && is_name_particle(t[r.first])) ++r.first;
+  // "Chancellor of the Exchequer Gordon Brown", "Minister of Finance Ana Lopez": after a title
+  // and "of (the)", the first capitalised word is the rest of the title.
+  if (r.first == cut && r.last - r.first == 3 && r.first >= 2) {
+    size_t k = r.first - 1;
+    if (lp.is_determiner(t[k].hash) && k > 0) --k;
+    static const uint64_t of = word_hash("of"), de = word_hash("de"), del = word_hash("del");
+    if ((t[k].hash == of || t[k].hash == de || t[k].hash == del) && k > 0 && is_title_word(text, t[k - 1], lp))
+      ++r.first;
+  }
   r.words = 0;
   for (size_t k = r.first; k < r.last; ++k) r.words += capital_word(t[k]);
   if (r.words == 0) r.last = r.first;

@@ -437,6 +437,12 @@ TEST(SpeakerNames, NotAName) {
   EXPECT_EQ(run(k), (Pairs{{"", "one of the best meetings we can recall"}}));
 }
 
+TEST(SpeakerNames, TitleWithOfBeforeTheName) {
+  Fixture f("\"This is the first time there has been a mention of it,\" said UK Chancellor of the Exchequer Gordon Brand.",
+            {{"UK", "LOC"}});
+  EXPECT_EQ(run(f), (Pairs{{"Gordon Brand", "This is the first time there has been a mention of it,"}}));
+}
+
 TEST(SpeakerNames, OwnerIsNotTheSpeaker) {
   Fixture f("\"The issue had been ongoing for some time,\" says Deutsche Bank's Simon Champ.", {{"Deutsche Bank", "ORG"}});
   EXPECT_EQ(run(f), (Pairs{{"Simon Champ", "The issue had been ongoing for some time,"}}));
