@@ -224,8 +224,9 @@ TEST(Stage, NeverCrashesOnOddInput) {
   std::mt19937 rng(3);
   StanceAnnotator annot(zero_model(), StanceOptions{});
   const std::string marks[] = {"\"", "“", "”", "„", "«", "»", "\n\n", " ",
-                               "said", "she", "Ann", ".", ",", ":", "‘", "’", "according to"};
-  for (int round = 0; round < 300; ++round) {
+                               "said", "she", "Ann", ".", ",", ":", "‘", "’", "according to",
+                               "Minister ", "Mr ", " van ", "'s", "Dr.", "GMP ", "the company ", "She ", "Lee "};
+  for (int round = 0; round < 2000; ++round) {
     Article a;
     for (int k = 0; k < 40; ++k) a.body += marks[rng() % std::size(marks)];
     Entity e;
