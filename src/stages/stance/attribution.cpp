@@ -13,6 +13,7 @@ struct Attributor::Ctx {
   const PersonNames& names;
   std::vector<Attribution>& out;
   std::vector<Word> toks;  // scratch
+  mutable std::vector<Word> scratch;  // for full_name_elsewhere
 };
 
 namespace {
@@ -124,6 +125,31 @@ Attribution Attributor::resolve_pronoun(const Ctx& c, uint32_t pos) const {
   return r;
 }
 
+// Another place in the text where the one-word name text[b, e) follows a capitalised given name
+// ("Cian Moloney", "Raimonds Ozolins"): its span in [nb, ne).
+bool Attributor::full_name_elsewhere(const Ctx& c, uint32_t b, uint32_t e, uint32_t& nb, uint32_t& ne) const {
+  const std::string_view word = c.text.substr(b, e - b);
+  if (word.size() < 2) return false;
+  std::vector<Word>& t = c.scratch;
+  for (size_t p = c.text.find(word); p != std::string_view::npos; p = c.text.find(word, p + 1)) {
+    if (p == b || inside_quote(c.quotes, static_cast<uint32_t>(p))) continue;
+    const size_t from = p > 60 ? p - 60 : 0;
+    t.clear();
+    tokenize(c.text, t, from, p + word.size());
+    if (t.size() < 2 || t.back().start != p || t.back().end != p + word.size()) continue;  // a whole word only
+    const NameRange r = strip_titles(c.text, t, name_run_backward(t, t.size()), lp_);
+    if (r.words < 2 || r.last != t.size()) continue;
+    bool org = false;  // "European Commission" is no person's full name
+    for (size_t k = r.first; k < r.last; ++k) org |= is_org_noun(t[k].hash);
+    if (const MentionRef* m = mention_at(c.mentions, t[r.first].start, t.back().end); m && !m->person) org = true;
+    if (org) continue;
+    nb = t[r.first].start;
+    ne = t.back().end;
+    return true;
+  }
+  return false;
+}
+
 bool Attributor::name_speaker(const Ctx& c, const std::vector<Word>& t, NameRange r, Attribution& a) const {
   if (r.empty()) return false;
   const uint32_t b = t[r.first].start, e = t[r.last - 1].end;
@@ -160,11 +186,22 @@ bool Attributor::name_speaker(const Ctx& c, const std::vector<Word>& t, NameRang
   // An organisation or place tagged with exactly these words ("Reuters", "Banco de España") is
   // not a person, unless its last word is the surname of someone named in full elsewhere.
   if (other_exact && !person && !surname) return false;
-  if (r.words < 2 && !person && !surname) return false;
+  // "Group Menatep said", "Deutsche Bank said": an organisation's name, not a person's.
+  if (!person)
+    for (size_t k = r.first; k < r.last; ++k)
+      if (is_org_noun(t[k].hash)) return false;
+  uint32_t name_b = b, name_e = e;
+  if (r.words < 2 && !person && !surname) {
+    // "Moloney said" with Moloney untagged: a person when the article writes the name in full
+    // elsewhere ("… Cian Moloney …"); that full name is then the speaker's name.
+    if (!full_name_elsewhere(c, b, e, name_b, name_e)) return false;
+  }
   a = Attribution{};
   a.person = true;
-  a.span_start = a.name_start = b;
-  a.span_end = a.name_end = e;
+  a.span_start = b;
+  a.span_end = e;
+  a.name_start = name_b;
+  a.name_end = name_e;
   // A person mention covering the whole name gives its entity (canonical name, watchlist alias).
   if (person && person->start <= b && person->end >= e) a.entity = static_cast<int>(person->entity);
   return true;
@@ -439,7 +476,7 @@ void Attributor::attribute(std::string_view text, std::span<const QuoteSpan> quo
                            std::span<const MentionRef> mentions, const PersonNames& names,
                            std::vector<Attribution>& out) const {
   out.clear();
-  Ctx c{text, quotes, mentions, names, out, {}};
+  Ctx c{text, quotes, mentions, names, out, {}, {}};
   for (size_t qi = 0; qi < quotes.size(); ++qi) {
     const QuoteSpan& q = quotes[qi];
     Attribution a;

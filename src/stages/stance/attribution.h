@@ -50,6 +50,7 @@ class Attributor {
   Attribution resolve_pronoun(const Ctx& c, uint32_t pos) const;
   Attribution resolve_description(const Ctx& c, uint32_t b, uint32_t e, uint32_t pos) const;
   bool name_speaker(const Ctx& c, const std::vector<Word>& t, NameRange r, Attribution& a) const;
+  bool full_name_elsewhere(const Ctx& c, uint32_t b, uint32_t e, uint32_t& nb, uint32_t& ne) const;
 
   const LanguageProfile& lp_;
   const std::vector<uint64_t>& indefinite_;  // sorted hashes

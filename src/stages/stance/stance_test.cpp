@@ -438,6 +438,20 @@ TEST(SpeakerNames, NotAName) {
   EXPECT_EQ(run(k), (Pairs{{"", "one of the best meetings we can recall"}}));
 }
 
+TEST(SpeakerNames, WithoutAnyEntitiesTheNameAsWrittenIsTheSpeaker) {
+  // No entity stage at all: the surname speaker is completed from the full name written earlier.
+  Fixture f("National Unity, led by Raimo Ozols, campaigned on energy bills. \"We are the real winners of this "
+            "election,\" Ozols told reporters. \"The lads did the hard work,\" said Kian Molloy.",
+            {});
+  EXPECT_EQ(run(f), (Pairs{{"Raimo Ozols", "We are the real winners of this election,"},
+                           {"Kian Molloy", "The lads did the hard work,"}}));
+  // An organisation named in full elsewhere is no person: "Group Menatep", "European Commission".
+  Fixture g("The European Commission opened a case.\n\n\"The process may go on for some time yet,\" Commission said. "
+            "\"Its stake has gone to virtually nothing,\" Group Menatep said.",
+            {});
+  EXPECT_EQ(run(g), (Pairs{{"", "The process may go on for some time yet,"}, {"", "Its stake has gone to virtually nothing,"}}));
+}
+
 TEST(SpeakerNames, TitleWithOfBeforeTheName) {
   Fixture f("\"This is the first time there has been a mention of it,\" said UK Chancellor of the Exchequer Gordon Brand.",
             {{"UK", "LOC"}});
