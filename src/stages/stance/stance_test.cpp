@@ -452,6 +452,15 @@ TEST(SpeakerNames, WithoutAnyEntitiesTheNameAsWrittenIsTheSpeaker) {
   EXPECT_EQ(run(g), (Pairs{{"", "The process may go on for some time yet,"}, {"", "Its stake has gone to virtually nothing,"}}));
 }
 
+TEST(SpeakerNames, FrenchSpanishGermanWithoutEntities) {
+  Fixture fr("« Nous sommes prêts à signer l'accord », a déclaré la ministre Claire Dubois.", {}, "fr");
+  EXPECT_EQ(run(fr), (Pairs{{"Claire Dubois", "Nous sommes prêts à signer l'accord"}}));
+  Fixture es("«Tenemos un compromiso con fechas claras», dijo el presidente Pedro Alba Ruiz.", {}, "es");
+  EXPECT_EQ(run(es), (Pairs{{"Pedro Alba Ruiz", "Tenemos un compromiso con fechas claras"}}));
+  Fixture de("„Wir werden die Förderung prüfen“, sagte Finanzminister Jens Kramer. „Das braucht aber noch etwas Zeit.“", {}, "de");
+  EXPECT_EQ(run(de), (Pairs{{"Jens Kramer", "Wir werden die Förderung prüfen"}, {"Jens Kramer", "Das braucht aber noch etwas Zeit."}}));
+}
+
 TEST(SpeakerNames, TitleWithOfBeforeTheName) {
   Fixture f("\"This is the first time there has been a mention of it,\" said UK Chancellor of the Exchequer Gordon Brand.",
             {{"UK", "LOC"}});
