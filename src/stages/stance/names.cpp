@@ -163,14 +163,16 @@ NameRange strip_titles(std::string_view text, std::span<const Word> t, NameRange
          (lp.is_determiner(t[r.first].hash) ||
           std::binary_search(sentence_openers().begin(), sentence_openers().end(), t[r.first].hash)))
     ++r.first;
+  // One pass from the right: the last title/acronym/possessive with a name word after it.
   size_t cut = r.first;
-  for (size_t k = r.first; k < r.last; ++k) {
-    if (!is_title_word(text, t[k], lp) && !is_acronym(text, t[k]) && !(possessive(text, t[k]) && k + 1 < r.last))
-      continue;
-    bool name_after = false;
-    for (size_t j = k + 1; j < r.last && !name_after; ++j)
-      name_after = capital_word(t[j]) && !is_title_word(text, t[j], lp) && !is_acronym(text, t[j]);
-    if (name_after) cut = k + 1;
+  bool name_after = false;
+  for (size_t k = r.last; k-- > r.first;) {
+    const bool title = is_title_word(text, t[k], lp) || is_acronym(text, t[k]);
+    if ((title || (possessive(text, t[k]) && k + 1 < r.last)) && name_after) {
+      cut = k + 1;
+      break;
+    }
+    name_after |= capital_word(t[k]) && !title;
   }
   r.first = cut;
   while (r.first < r.last && is_name_particle(t[r.first])) ++r.first;
