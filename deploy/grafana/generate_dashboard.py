@@ -67,7 +67,7 @@ ROWS = [
     ("Kafka lag", [
         ("Consumer lag, top 10 partitions", "timeseries", "short",
          [(f"topk(10, max by (topic, partition) (newsflow_kafka_consumer_lag{{{SEL}}}))", "{{topic}}/{{partition}}")],
-         "Messages between the high watermark and the consumer position, worst partitions."),
+         "Messages between the high watermark and the committed offset (records in flight count as lag until committed), worst partitions."),
         ("Consumer lag by topic", "timeseries", "short", [(f"sum by (topic) (newsflow_kafka_consumer_lag{{{SEL}}})", "{{topic}}")],
          "Total lag of the consumer group per input topic."),
         ("Commit rate", "timeseries", "mps", [(f"sum by (topic) (deriv(newsflow_kafka_committed_offset{{{SEL}}}[{RI}]))", "{{topic}}")],
@@ -77,6 +77,9 @@ ROWS = [
         ("Rebalances (15 min)", "timeseries", "short",
          [(f"sum by (instance) (increase(newsflow_kafka_rebalances_total{{{SEL}}}[15m]))", "{{instance}}")],
          "Consumer group rebalances over the last 15 minutes."),
+        ("Consumer fetch queue", "timeseries", "short",
+         [(f"sum by (instance) (newsflow_kafka_fetch_queue_messages{{{SEL}}})", "{{instance}}")],
+         "Messages librdkafka has pre-fetched and newsflow has not taken yet (high while the graph is full)."),
     ]),
     ("librdkafka", [
         ("Broker RTT", "timeseries", "s", [
@@ -101,13 +104,20 @@ ROWS = [
          "Messages per second produced and consumed, as librdkafka counts them."),
         ("Broker request timeouts", "timeseries", "reqps", [(rate("newsflow_kafka_broker_request_timeouts_total", by="broker"), "{{broker}}")],
          "Requests per second that timed out, per broker."),
+        ("Transactions", "timeseries", "ops", [(rate("newsflow_kafka_transactions_total", by="outcome"), "{{outcome}}")],
+         "Kafka transactions committed and aborted per second (exactly-once mode; zero in at-least-once mode)."),
+        ("Producer transaction state", "table", "none",
+         [(f"max by (instance, client, state) (newsflow_kafka_transaction_state{{{SEL}}})", "{{state}}")],
+         "librdkafka's current transaction state per producer (Init without transactions, InTransaction, "
+         "CommittingTransaction, AbortableError, FatalError, ...)."),
     ]),
     ("NLP quality", [
         ("Language mix", "timeseries", "recps", [(rate("newsflow_articles_by_language_total", by="lang"), "{{lang}}")],
          "Articles per second by detected language (top languages, und, other)."),
-        ("Undetermined language", "timeseries", "percentunit", [(
-            rate("newsflow_language_undetermined_total") + " / " + rate("newsflow_articles_by_language_total"), "und share")],
-         "Share of articles whose language could not be determined."),
+        ("Undetermined language", "timeseries", "percentunit", [
+            (rate("newsflow_language_undetermined_total") + " / " + rate("newsflow_articles_by_language_total"), "und share"),
+            (rate("newsflow_language_unreliable_total") + " / " + rate("newsflow_articles_by_language_total"), "unreliable share")],
+         "Share of articles whose language could not be determined, and of those whose detection is unreliable."),
         ("Entities per article", "timeseries", "short", [
             (quantile(0.5, "newsflow_entities_per_article", "job"), "p50"),
             (quantile(0.9, "newsflow_entities_per_article", "job"), "p90"),

@@ -13,8 +13,10 @@
 #include "io/kafka/kafka_sink.h"
 #include "io/kafka/kafka_source.h"
 #include "io/kafka/probe.h"
+#include "io/kafka/statistics.h"
 #include "metrics/http_server.h"
 #include "metrics/metrics.h"
+#include "metrics/rdkafka_stats.h"
 
 namespace newsflow {
 namespace {
@@ -32,11 +34,19 @@ int run_kafka(const AppConfig& config) {
     spdlog::error("kafka.processing_guarantee: exactly_once is not available in this build yet; use at_least_once");
     return exit_code::config;
   }
-  const auto consumer_props = kafka::consumer_properties(kc.bootstrap_servers, kc.group_id, kc.consumer);
-  const auto producer_props = kafka::producer_properties(kc.bootstrap_servers, kc.producer);
+  // librdkafka statistics every metrics.kafka_statistics_interval_ms, unless kafka.consumer /
+  // kafka.producer set statistics.interval.ms themselves.
+  const auto stats_ms = config.kafka_statistics_interval_ms;
+  const auto consumer_props = kafka::consumer_properties(kc.bootstrap_servers, kc.group_id,
+                                                         kafka::with_statistics_interval(kc.consumer, stats_ms));
+  const auto producer_props = kafka::producer_properties(kc.bootstrap_servers, kafka::with_statistics_interval(kc.producer, stats_ms));
 
   Metrics metrics;
+  auto kafka_stats = std::make_shared<RdkafkaStats>();
+  metrics.add_collectable(kafka_stats);  // once, before the HTTP server serves a scrape
+  kafka::StatisticsRoute stats_route(*kafka_stats);  // outlives the clients declared below
   Health health;
+  health.stopping = &g_stop_requested;  // /readyz 503 from the moment SIGTERM arrives
   HttpServer http(metrics, health);
   const std::string bind = config.metrics_bind.empty() ? kDefaultMetricsBind : config.metrics_bind;
   try {

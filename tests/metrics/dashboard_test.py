@@ -30,7 +30,7 @@ expect(len(ids) == len(set(ids)), "panel ids are unique")
 panels = [p for p in d["panels"] if p["type"] != "row"]
 expect(len(panels) >= 30, f"{len(panels)} panels")
 # Grafana unit ids this dashboard may use (a typo would render as a raw number without a unit).
-UNITS = {"recps", "mps", "cps", "reqps", "short", "none", "percentunit", "s", "bytes", "Bps", "bool"}
+UNITS = {"recps", "mps", "cps", "reqps", "ops", "short", "none", "percentunit", "s", "bytes", "Bps", "bool"}
 for p in panels:
     title = p.get("title", "")
     unit = p.get("fieldConfig", {}).get("defaults", {}).get("unit", "")
