@@ -33,6 +33,8 @@ ROWS = [
          "Largest lag of any assigned partition (messages)."),
         ("Ready instances", "stat", "short", [(f"sum(newsflow_ready{{{SEL}}})", "ready"), (f'sum(up{{{SEL}}})', "up")],
          "Instances answering /readyz with 200, and instances Prometheus can scrape."),
+        ("End-to-end p99", "stat", "s", [(quantile(0.99, "newsflow_end_to_end_latency_seconds", "job"), "p99")],
+         "99th percentile of output time minus the input record timestamp."),
         ("Throughput", "timeseries", "recps", [
             (rate("newsflow_input_records_total"), "in"),
             (rate("newsflow_output_records_total", by="route"), "out: {{route}}"),
@@ -59,8 +61,8 @@ ROWS = [
          "99th percentile of the time a stage spends on one article."),
         ("Stage duration p50", "timeseries", "s", [(quantile(0.5, "newsflow_stage_duration_seconds", "stage"), "{{stage}}")],
          "Median time a stage spends on one article."),
-        ("Stage busy time", "timeseries", "short", [(rate("newsflow_stage_duration_seconds_sum", by="stage"), "{{stage}}")],
-         "Seconds of work per second in each stage (cores kept busy)."),
+        ("Stage busy time", "timeseries", "percentunit", [(rate("newsflow_stage_duration_seconds_sum", by="stage"), "{{stage}}")],
+         "Seconds of work per second in each stage (100 % = one core kept busy), like CPU in the Process row."),
         ("Stage queue depth", "timeseries", "short", [(f"sum by (stage) (newsflow_stage_queue_depth{{{SEL}}})", "{{stage}}")],
          "Articles waiting for each stage: the first stage with a growing queue is the bottleneck."),
     ]),
@@ -143,7 +145,7 @@ ROWS = [
     ]),
     ("Process", [
         ("CPU", "timeseries", "percentunit", [(rate("process_cpu_seconds_total", by="instance"), "{{instance}}")],
-         "CPU time per second (1 = one core)."),
+         "CPU time per second (100 % = one core)."),
         ("Resident memory", "timeseries", "bytes", [(f"sum by (instance) (process_resident_memory_bytes{{{SEL}}})", "{{instance}}")],
          "Resident set size."),
         ("Input bytes", "timeseries", "Bps", [(rate("newsflow_input_bytes_total", by="instance"), "{{instance}}")],
@@ -180,8 +182,9 @@ def dashboard():
                        "panels": []})
         pid, y = pid + 1, y + 1
         x, line_h = 0, 0
+        stats = sum(1 for p in row_panels if p[1] == "stat")
         for title, kind, unit, targets, description in row_panels:
-            w, h = (24 // 5 if kind == "stat" else 8), (4 if kind == "stat" else 8)
+            w, h = (24 // stats if kind == "stat" else 8), (4 if kind == "stat" else 8)  # stats share one line
             if x + w > 24:  # wrap below the tallest panel of the current line
                 x, y, line_h = 0, y + line_h, 0
             panels.append(panel(pid, title, kind, unit, targets, description, x, y, w, h))

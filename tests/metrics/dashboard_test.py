@@ -36,6 +36,7 @@ for p in panels:
     unit = p.get("fieldConfig", {}).get("defaults", {}).get("unit", "")
     expect(unit in UNITS, f"panel '{title}' unit '{unit}' is a known Grafana unit id")
     expect(title.strip() != "", f"panel {p['id']} has a title")
+    expect(p.get("description", "").strip() != "", f"panel '{title}' has a description (what it shows, for the reader)")
     expect(p.get("fieldConfig", {}).get("defaults", {}).get("unit", "") != "", f"panel '{title}' has a unit")
     expect(p.get("datasource", {}).get("uid") == "${DS_PROMETHEUS}", f"panel '{title}' uses ${{DS_PROMETHEUS}}")
     targets = p.get("targets", [])

@@ -20,7 +20,7 @@ import json, os, signal, subprocess, sys, tempfile, threading, time, urllib.erro
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from promlib import (BAD_LINES, DASHBOARD, PROM_DIR, PROMETHEUS, PROMTOOL, ROOT, SKIP, Prometheus, article,
-                     dashboard_queries, free_port, http_get, recording_rules, rules_with_zero_for, wait_for)
+                     dashboard_queries, free_port, http_get, recording_rules, rules_with_zero_for, series_count, wait_for)
 from prometheus_test import KAFKA_ONLY_IN_JSONL_MODE, KAFKA_ONLY_RECORDINGS, SUBSTITUTIONS
 
 KAFKA_SH = os.path.join(ROOT, "deploy", "kafka", "kafka.sh")
@@ -102,6 +102,7 @@ def answer_all(prom, what, pending, timeout):
 def checks(prom, nf_url, topic):
     # Kafka-mode exposition passes Prometheus's own linter.
     text = http_get(nf_url + "/metrics")[1]
+    print(f"Kafka mode /metrics: {series_count(text)} series, {len(text)} bytes (1 consumer, 1 producer, {PARTITIONS} partitions)")
     r = subprocess.run([PROMTOOL, "check", "metrics"], input=text, capture_output=True, text=True, timeout=60)
     expect(r.returncode == 0, f"promtool check metrics (Kafka mode):\n{r.stdout}{r.stderr}")
     # Everything prometheus_test.py excludes in JSONL mode is really exported here.
@@ -190,9 +191,11 @@ def main():
             feeder.batch(500)  # records in flight at the freeze
             kafka_sh("freeze")
             frozen = True
+            t0 = time.monotonic()
             nf.send_signal(signal.SIGTERM)
             try:
-                wait_for("/readyz 503 after SIGTERM", lambda: alive() and status(nf_url + "/readyz") == 503, timeout=10, interval=0.05)
+                wait_for("/readyz 503 after SIGTERM", lambda: alive() and status(nf_url + "/readyz") == 503, timeout=10, interval=0.01)
+                print(f"/readyz 503 seen {1000 * (time.monotonic() - t0):.0f} ms after SIGTERM (polling every 10 ms)")
                 text = http_get(nf_url + "/metrics")[1]
                 expect("\nnewsflow_ready 0" in text, "newsflow_ready is not 0 after SIGTERM")
                 wait_for("Prometheus to see newsflow_ready == 0",

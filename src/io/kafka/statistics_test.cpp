@@ -46,7 +46,7 @@ bool eventually(const std::function<bool()>& done, const std::function<void()>& 
   return done();
 }
 
-class MockCluster : public ::testing::Test {
+class StatisticsOnMockCluster : public ::testing::Test {
  protected:
   void SetUp() override {
     char errstr[256];
@@ -104,7 +104,7 @@ TEST(StatisticsRoute, OnlyOneAtATime) {
   StatisticsRoute again(b);  // the first one is gone: a new run may install its own
 }
 
-TEST_F(MockCluster, ProducerStatisticsReachTheCollectorAndGoWithTheHandle) {
+TEST_F(StatisticsOnMockCluster, ProducerStatisticsReachTheCollectorAndGoWithTheHandle) {
   RdkafkaStats stats;
   StatisticsRoute route(stats);
   PartitionOffsetTracker tracker;
@@ -119,7 +119,7 @@ TEST_F(MockCluster, ProducerStatisticsReachTheCollectorAndGoWithTheHandle) {
   EXPECT_FALSE(mentions(exposition(stats), "statsprod#producer")) << "series of a destroyed producer are still exported";
 }
 
-TEST_F(MockCluster, ConsumerLagPerAssignedPartitionAndForgottenOnClose) {
+TEST_F(StatisticsOnMockCluster, ConsumerLagPerAssignedPartitionAndForgottenOnClose) {
   produce_input(5);
   RdkafkaStats stats;
   StatisticsRoute route(stats);
@@ -148,7 +148,7 @@ TEST_F(MockCluster, ConsumerLagPerAssignedPartitionAndForgottenOnClose) {
   EXPECT_FALSE(mentions(exposition(stats), "statscons#consumer")) << "series of a closed consumer are still exported";
 }
 
-TEST_F(MockCluster, UserIntervalZeroTurnsStatisticsOff) {
+TEST_F(StatisticsOnMockCluster, UserIntervalZeroTurnsStatisticsOff) {
   RdkafkaStats stats;
   StatisticsRoute route(stats);
   PartitionOffsetTracker tracker;
