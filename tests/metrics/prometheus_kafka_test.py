@@ -8,6 +8,9 @@ tests/kafka/with-broker.sh, which sets KAFKA_BOOTSTRAP), fed with articles by kc
 - `promtool check metrics` accepts the Kafka-mode exposition (librdkafka statistics included);
 - consumer lag is exported for every assigned partition of the input topic (4 of 4, one consumer),
   and newsflow_kafka_assigned_partitions says 4;
+- readiness follows assignment: of two instances in one group on a 1-partition topic, the one
+  without the partition answers /readyz 503 (newsflow_ready 0) while the holder answers 200; when
+  the holder stops, the other takes the partition over and turns ready;
 - /readyz answers 200 once partitions are assigned, and 503 (newsflow_ready 0, also in
   Prometheus) right after SIGTERM while the shutdown is still running: the broker is frozen
   (kafka.sh freeze) just before the signal so the drain cannot finish before we look; after the
@@ -136,6 +139,55 @@ def checks(prom, nf_url, topic):
     print(f"{len(rules)} recording rules and {len(queries)} dashboard queries checked, none excluded")
 
 
+def readiness_follows_assignment(binary, boot, tag, tmp):
+    """Two instances in one group on a 1-partition topic: the one without a partition is not ready;
+    once the holder stops, the other gets the partition and turns ready."""
+    t = {n: f"{tag}.one.{n}" for n in ("raw", "out", "dup", "dlq", "state")}
+    for topic in t.values():
+        kafka_sh("create-topic", topic, "1")
+    procs, urls = [], []
+    try:
+        for i in range(2):
+            port = free_port()
+            cfg = {"stages": [], "metrics": {"bind": f"127.0.0.1:{port}", "kafka_statistics_interval_ms": 500},
+                   "kafka": {"bootstrap_servers": boot, "group_id": tag + ".one.group", "shutdown_timeout_ms": 10000,
+                             "topics": {"input": t["raw"], "output": t["out"], "duplicates": t["dup"], "dlq": t["dlq"],
+                                        "dedup_state": t["state"]}}}
+            path = os.path.join(tmp, f"one-{i}.yaml")
+            with open(path, "w") as f:
+                json.dump(cfg, f)
+            log = open(os.path.join(tmp, f"one-{i}.log"), "wb")
+            procs.append(subprocess.Popen([binary, "run", "--config", path], stdout=log, stderr=subprocess.STDOUT))
+            urls.append(f"http://127.0.0.1:{port}")
+            if i == 0:
+                wait_for("first instance ready (holds the partition)", lambda: status(urls[0] + "/readyz") == 200, timeout=60)
+        # The second one joins; the cooperative rebalance leaves it without a partition.
+        wait_for("second instance in the group, serving /metrics", lambda: status(urls[1] + "/metrics") == 200, timeout=60)
+        def joined():  # the group rebalanced with it as a member (its empty assignment counts)
+            m = http_get(urls[1] + "/metrics")[1]
+            return any(l.startswith("newsflow_kafka_rebalances_total{") and float(l.split()[-1]) >= 1 for l in m.splitlines())
+        wait_for("second instance to join the group (rebalances_total >= 1)", joined, timeout=60)
+        expect(status(urls[1] + "/readyz") == 503, "instance without a partition answers /readyz 200")
+        expect("\nnewsflow_ready 0" in http_get(urls[1] + "/metrics")[1], "instance without a partition has newsflow_ready 1")
+        expect(status(urls[0] + "/readyz") == 200, "instance holding the partition is not ready")
+        procs[0].send_signal(signal.SIGTERM)
+        expect(procs[0].wait(timeout=40) == 0, "first instance did not exit 0 after SIGTERM")
+        try:
+            wait_for("second instance ready after taking the partition over", lambda: status(urls[1] + "/readyz") == 200, timeout=60)
+            print("readiness follows assignment: 503 without a partition, 200 after taking it over")
+        except TimeoutError as e:
+            expect(False, str(e))
+        procs[1].send_signal(signal.SIGTERM)
+        expect(procs[1].wait(timeout=40) == 0, "second instance did not exit 0 after SIGTERM")
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait(timeout=10)
+    if not failures:
+        kafka_sh("delete-topics", tag + r"\.one\..*")
+
+
 def main():
     binary = sys.argv[1]
     boot = os.environ.get("KAFKA_BOOTSTRAP", "")
@@ -227,6 +279,14 @@ def main():
                     sys.stdout.write(open(prom.log.name).read()[-3000:])
             if failures:
                 sys.stdout.write(open(log_path, "rb").read().decode(errors="replace")[-4000:])
+        try:
+            readiness_follows_assignment(binary, boot, tag, tmp)
+        except Exception as e:  # noqa: BLE001
+            expect(False, f"readiness/assignment phase: {type(e).__name__}: {e}")
+            for i in range(2):
+                lp = os.path.join(tmp, f"one-{i}.log")
+                if os.path.exists(lp):
+                    sys.stdout.write(open(lp, "rb").read().decode(errors="replace")[-2000:])
     if not failures:
         kafka_sh("delete-topics", tag + r"\..*")
     print("FAILED" if failures else "OK")
