@@ -12,7 +12,8 @@ tests/kafka/with-broker.sh, which sets KAFKA_BOOTSTRAP), fed with articles by kc
   without the partition answers /readyz 503 (newsflow_ready 0) while the holder answers 200; when
   the holder stops, the other takes the partition over and turns ready;
 - /readyz answers 200 once partitions are assigned, and 503 (newsflow_ready 0, also in
-  Prometheus) right after SIGTERM while the shutdown is still running: the broker is frozen
+  Prometheus, where NewsflowNotReady then fires; healthy-run alerts stay quiet before) right after
+  SIGTERM while the shutdown is still running: the broker is frozen
   (kafka.sh freeze) just before the signal so the drain cannot finish before we look; after the
   thaw newsflow exits 0.
 
@@ -80,6 +81,10 @@ class Feeder:
         self.stop.set()
         if self.thread.is_alive():
             self.thread.join(timeout=60)
+
+
+def firing(prom, name):
+    return [a for a in prom.alerts() if a["labels"].get("alertname") == name and a["state"] == "firing"]
 
 
 def kafka_sh(*args, timeout=120):
@@ -236,6 +241,9 @@ def main():
             expect(feeder.error is None, f"feeding failed: {feeder.error}")
             ready = prom.query('newsflow_ready{job="newsflow"}')
             expect(ready and ready[0]["value"][1] == "1", f"newsflow_ready in Prometheus while assigned: {ready}")
+            for quiet in ("NewsflowTargetDown", "NewsflowNotReady", "NewsflowProducerQueueNearlyFull",
+                          "NewsflowTransactionsAborting", "NewsflowNoOutput"):
+                expect(not firing(prom, quiet), f"{quiet} fires in a healthy Kafka-mode run")
 
             # SIGTERM with the broker frozen: the shutdown (flush, commit) cannot finish, so newsflow
             # is still serving when we look, and readiness must already be off.
@@ -252,7 +260,8 @@ def main():
                 expect("\nnewsflow_ready 0" in text, "newsflow_ready is not 0 after SIGTERM")
                 wait_for("Prometheus to see newsflow_ready == 0",
                          lambda: [r for r in prom.query('newsflow_ready{job="newsflow"}') if r["value"][1] == "0"], timeout=15)
-                print("after SIGTERM: /readyz 503, newsflow_ready 0 (also in Prometheus) while the shutdown runs")
+                wait_for("NewsflowNotReady firing (rules copied with for: 0s)", lambda: firing(prom, "NewsflowNotReady"), timeout=15)
+                print("after SIGTERM: /readyz 503, newsflow_ready 0 (also in Prometheus, NewsflowNotReady fires) while the shutdown runs")
             except (TimeoutError, RuntimeError) as e:
                 expect(False, str(e))
             kafka_sh("thaw")
