@@ -34,17 +34,15 @@ int run_kafka(const AppConfig& config) {
     spdlog::error("kafka.processing_guarantee: exactly_once is not available in this build yet; use at_least_once");
     return exit_code::config;
   }
-  auto consumer_props = kafka::consumer_properties(kc.bootstrap_servers, kc.group_id, kc.consumer);
-  auto producer_props = kafka::producer_properties(kc.bootstrap_servers, kc.producer);
+  const auto consumer_props = kafka::consumer_properties(kc.bootstrap_servers, kc.group_id, kc.consumer);
+  const auto producer_props = kafka::producer_properties(kc.bootstrap_servers, kc.producer);
 
   Metrics metrics;
   auto kafka_stats = std::make_shared<RdkafkaStats>();
   metrics.add_collectable(kafka_stats);  // once, before the HTTP server serves a scrape
-  kafka::StatisticsRoute stats_route(*kafka_stats);  // outlives the clients declared below
   // Every metrics.kafka_statistics_interval_ms, unless kafka.consumer / kafka.producer set
-  // statistics.interval.ms themselves (the property maps above hold the user's keys).
-  consumer_props = kafka::with_statistics_interval(std::move(consumer_props), config.kafka_statistics_interval_ms);
-  producer_props = kafka::with_statistics_interval(std::move(producer_props), config.kafka_statistics_interval_ms);
+  // statistics.interval.ms; the route outlives the clients declared below.
+  kafka::StatisticsRoute stats_route(*kafka_stats, config.kafka_statistics_interval_ms);
   Health health;
   health.stopping = &g_stop_requested;  // /readyz 503 from the moment SIGTERM arrives
   HttpServer http(metrics, health);

@@ -25,7 +25,8 @@
 // Wiring (Kafka mode, src/io/kafka/statistics.h): run_kafka registers one RdkafkaStats with
 // Metrics::add_collectable() before the HTTP server starts and routes every client's stats_cb to
 // it; KafkaSource / KafkaSink attach the callback to their conf and forget() their client name
-// when the handle goes. The interval is metrics.kafka_statistics_interval_ms (default 5000).
+// when the handle goes. The interval is metrics.kafka_statistics_interval_ms (default 5000) unless
+// kafka.consumer / kafka.producer set statistics.interval.ms.
 #pragma once
 
 #include <prometheus/collectable.h>

@@ -60,7 +60,7 @@ KafkaSink::KafkaSink(const Properties& props, KafkaSinkTopics topics, PartitionO
   rd_kafka_conf_set_opaque(conf.get(), this);
   rd_kafka_conf_set_dr_msg_cb(conf.get(), &KafkaSink::on_delivery);
   rd_kafka_conf_set_error_cb(conf.get(), &KafkaSink::on_error);
-  attach_statistics(conf.get());
+  attach_statistics(conf.get(), props_);
   rk_ = make_client(RD_KAFKA_PRODUCER, std::move(conf), props_, "kafka.producer");
   poller_ = std::thread([this] { poll_loop(); });
 }

@@ -57,7 +57,7 @@ KafkaSource::KafkaSource(const Properties& props, const std::string& topic, Part
   ConfPtr conf = make_conf(props_, "kafka.consumer");
   rd_kafka_conf_set_opaque(conf.get(), this);
   rd_kafka_conf_set_rebalance_cb(conf.get(), &KafkaSource::on_rebalance);
-  attach_statistics(conf.get());
+  attach_statistics(conf.get(), props_);
   rk_ = make_client(RD_KAFKA_CONSUMER, std::move(conf), props_, "kafka.consumer").release();
   rd_kafka_poll_set_consumer(rk_);
   ListPtr sub(rd_kafka_topic_partition_list_new(1));

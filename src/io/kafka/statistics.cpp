@@ -10,6 +10,7 @@ namespace newsflow::kafka {
 namespace {
 
 std::atomic<RdkafkaStats*> g_route{nullptr};
+std::atomic<int64_t> g_interval_ms{0};
 
 int on_statistics(rd_kafka_t*, char* json, size_t len, void*) {
   if (RdkafkaStats* stats = g_route.load(std::memory_order_acquire)) stats->update(std::string_view(json, len));
@@ -18,19 +19,22 @@ int on_statistics(rd_kafka_t*, char* json, size_t len, void*) {
 
 }  // namespace
 
-StatisticsRoute::StatisticsRoute(RdkafkaStats& stats) {
+StatisticsRoute::StatisticsRoute(RdkafkaStats& stats, int64_t interval_ms) {
   RdkafkaStats* none = nullptr;
   if (!g_route.compare_exchange_strong(none, &stats)) throw std::logic_error("a StatisticsRoute is already installed");
+  g_interval_ms.store(interval_ms);
 }
 
 StatisticsRoute::~StatisticsRoute() { g_route.store(nullptr, std::memory_order_release); }
 
-Properties with_statistics_interval(Properties user, int64_t interval_ms) {
-  if (interval_ms > 0) user.try_emplace("statistics.interval.ms", std::to_string(interval_ms));
-  return user;
+void attach_statistics(rd_kafka_conf_t* conf, const Properties& props) {
+  if (!g_route.load(std::memory_order_acquire)) return;
+  rd_kafka_conf_set_stats_cb(conf, &on_statistics);
+  const int64_t interval = g_interval_ms.load();
+  if (interval > 0 && !props.contains("statistics.interval.ms")) {
+    set_property(conf, "metrics.kafka_statistics_interval_ms", "statistics.interval.ms", std::to_string(interval));
+  }
 }
-
-void attach_statistics(rd_kafka_conf_t* conf) { rd_kafka_conf_set_stats_cb(conf, &on_statistics); }
 
 void forget_statistics(const std::string& client_name) {
   if (RdkafkaStats* stats = g_route.load(std::memory_order_acquire)) stats->forget(client_name);

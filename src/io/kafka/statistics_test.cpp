@@ -1,6 +1,6 @@
 // The statistics hook on the real KafkaSource / KafkaSink, against librdkafka's in-process mock
 // cluster: documents reach the RdkafkaStats while a route is installed, a handle's series go when
-// it is destroyed, and the user's statistics.interval.ms wins over newsflow's default.
+// it is destroyed, and the user's statistics.interval.ms wins over the route's interval.
 #include "io/kafka/statistics.h"
 
 #include <gtest/gtest.h>
@@ -87,29 +87,47 @@ class StatisticsOnMockCluster : public ::testing::Test {
   std::string bootstrap_;
 };
 
-TEST(StatisticsInterval, DefaultAddedUserValueKeptZeroAddsNothing) {
-  EXPECT_EQ(with_statistics_interval({}, 5000).at("statistics.interval.ms"), "5000");
-  EXPECT_EQ(with_statistics_interval({{"statistics.interval.ms", "250"}}, 5000).at("statistics.interval.ms"), "250");
-  EXPECT_EQ(with_statistics_interval({{"statistics.interval.ms", "0"}}, 5000).at("statistics.interval.ms"), "0");
-  EXPECT_FALSE(with_statistics_interval({{"acks", "all"}}, 0).contains("statistics.interval.ms"));
-  EXPECT_EQ(with_statistics_interval({{"acks", "all"}}, 1000).at("acks"), "all");
+// statistics.interval.ms of a conf made from `props` after attach_statistics().
+std::string interval_of(const Properties& props) {
+  ConfPtr conf = make_conf(props, "kafka.producer");
+  attach_statistics(conf.get(), props);
+  char buf[64] = "";
+  size_t n = sizeof buf;
+  EXPECT_EQ(rd_kafka_conf_get(conf.get(), "statistics.interval.ms", buf, &n), RD_KAFKA_CONF_OK);
+  return buf;
+}
+
+TEST(StatisticsInterval, RouteDefaultUnlessThePropertiesSetIt) {
+  EXPECT_EQ(interval_of({}), "0");  // no route: untouched (librdkafka's default, off)
+  RdkafkaStats stats;
+  StatisticsRoute route(stats, 5000);
+  EXPECT_EQ(interval_of({{"acks", "all"}}), "5000");
+  EXPECT_EQ(interval_of({{"statistics.interval.ms", "250"}}), "250");  // the user's value wins
+  EXPECT_EQ(interval_of({{"statistics.interval.ms", "0"}}), "0");      // even "off"
+}
+
+TEST(StatisticsInterval, ZeroRouteIntervalLeavesThemOff) {
+  RdkafkaStats stats;
+  StatisticsRoute route(stats, 0);
+  EXPECT_EQ(interval_of({}), "0");
+  EXPECT_EQ(interval_of({{"statistics.interval.ms", "1000"}}), "1000");
 }
 
 TEST(StatisticsRoute, OnlyOneAtATime) {
   RdkafkaStats a, b;
   {
-    StatisticsRoute route(a);
-    EXPECT_THROW(StatisticsRoute second(b), std::logic_error);
+    StatisticsRoute route(a, 1000);
+    EXPECT_THROW(StatisticsRoute second(b, 1000), std::logic_error);
   }
-  StatisticsRoute again(b);  // the first one is gone: a new run may install its own
+  StatisticsRoute again(b, 1000);  // the first one is gone: a new run may install its own
 }
 
 TEST_F(StatisticsOnMockCluster, ProducerStatisticsReachTheCollectorAndGoWithTheHandle) {
   RdkafkaStats stats;
-  StatisticsRoute route(stats);
+  StatisticsRoute route(stats, 100);
   PartitionOffsetTracker tracker;
   {
-    KafkaSink sink(producer_properties(bootstrap_, with_statistics_interval({{"client.id", "statsprod"}, {"log_level", "0"}}, 100)),
+    KafkaSink sink(producer_properties(bootstrap_, {{"client.id", "statsprod"}, {"log_level", "0"}}),
                    {"stats.out", "stats.out", "stats.out"}, tracker, nullptr);
     ASSERT_TRUE(eventually([&] { return mentions(exposition(stats), R"(client="statsprod#producer-)"); }));
     const auto text = exposition(stats);
@@ -122,10 +140,9 @@ TEST_F(StatisticsOnMockCluster, ProducerStatisticsReachTheCollectorAndGoWithTheH
 TEST_F(StatisticsOnMockCluster, ConsumerLagPerAssignedPartitionAndForgottenOnClose) {
   produce_input(5);
   RdkafkaStats stats;
-  StatisticsRoute route(stats);
+  StatisticsRoute route(stats, 100);
   PartitionOffsetTracker tracker;
-  KafkaSource source(consumer_properties(bootstrap_, "stats-group",
-                                         with_statistics_interval({{"client.id", "statscons"}, {"log_level", "0"}}, 100)),
+  KafkaSource source(consumer_properties(bootstrap_, "stats-group", {{"client.id", "statscons"}, {"log_level", "0"}}),
                      "stats.in", tracker, std::chrono::milliseconds(100));
   auto both_lags = [&] {
     const auto text = exposition(stats);
@@ -150,12 +167,13 @@ TEST_F(StatisticsOnMockCluster, ConsumerLagPerAssignedPartitionAndForgottenOnClo
 
 TEST_F(StatisticsOnMockCluster, UserIntervalZeroTurnsStatisticsOff) {
   RdkafkaStats stats;
-  StatisticsRoute route(stats);
+  StatisticsRoute route(stats, 50);
   PartitionOffsetTracker tracker;
-  KafkaSink sink(producer_properties(bootstrap_, with_statistics_interval({{"client.id", "quiet"}, {"statistics.interval.ms", "0"}}, 100)),
+  KafkaSink sink(producer_properties(bootstrap_, {{"client.id", "quiet"}, {"statistics.interval.ms", "0"}}),
                  {"stats.out", "stats.out", "stats.out"}, tracker, nullptr);
-  // A second producer with statistics on: once it has reported twice, the quiet one had the time to.
-  KafkaSink loud(producer_properties(bootstrap_, with_statistics_interval({{"client.id", "loud"}}, 50)),
+  // A second producer on the route's interval: once it has reported a few times, the quiet one
+  // had the time to.
+  KafkaSink loud(producer_properties(bootstrap_, {{"client.id", "loud"}}),
                  {"stats.out", "stats.out", "stats.out"}, tracker, nullptr);
   ASSERT_TRUE(eventually([&] { return mentions(exposition(stats), R"(client="loud#producer-)"); }));
   // stats_updates_total counts documents: wait for a few more from the loud one.
