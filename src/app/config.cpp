@@ -88,6 +88,14 @@ AppConfig load_config(const std::string& path) {
     cfg.kafka.processing_guarantee = kafka.get_enum("processing_guarantee", "at_least_once", {"at_least_once", "exactly_once"});
     cfg.kafka.startup_timeout_ms = kafka.get_int("startup_timeout_ms", cfg.kafka.startup_timeout_ms, 100, 600000);
     cfg.kafka.shutdown_timeout_ms = kafka.get_int("shutdown_timeout_ms", cfg.kafka.shutdown_timeout_ms, 100, 600000);
+    cfg.kafka.instance_id = kafka.get_string("instance_id", cfg.kafka.instance_id);
+    Settings txn = kafka.section("transaction");
+    cfg.kafka.transaction.id = txn.get_string("id", cfg.kafka.transaction.id);
+    cfg.kafka.transaction.max_records = txn.get_int("max_records", cfg.kafka.transaction.max_records, 1, 10000000);
+    cfg.kafka.transaction.interval_ms = txn.get_int("interval_ms", cfg.kafka.transaction.interval_ms, 1, 600000);
+    cfg.kafka.transaction.max_aborts_per_record =
+        txn.get_int("max_aborts_per_record", cfg.kafka.transaction.max_aborts_per_record, 1, 1000);
+    txn.finish();
     Settings topics = kafka.section("topics");
     cfg.kafka.topics.input = topics.get_string("input", cfg.kafka.topics.input);
     cfg.kafka.topics.output = topics.get_string("output", cfg.kafka.topics.output);

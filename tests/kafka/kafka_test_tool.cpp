@@ -99,7 +99,7 @@ int consume(const std::string& bootstrap, const std::string& topic) {
   KafkaAdmin admin({{"bootstrap.servers", bootstrap}});
   auto ends = admin.end_offsets(topic);
   Properties props = {{"bootstrap.servers", bootstrap}, {"group.id", "kafka_test_tool"}, {"enable.auto.commit", "false"},
-                      {"isolation.level", "read_committed"}};
+                      {"isolation.level", "read_committed"}, {"enable.partition.eof", "true"}};
   HandlePtr c = make_client(RD_KAFKA_CONSUMER, make_conf(props, "consumer"), props, "consumer");
   rd_kafka_topic_partition_list_t* l = rd_kafka_topic_partition_list_new(static_cast<int>(ends.size()));
   std::map<int32_t, int64_t> left;
@@ -112,14 +112,19 @@ int consume(const std::string& bootstrap, const std::string& topic) {
   rd_kafka_assign(c.get(), l);
   rd_kafka_topic_partition_list_destroy(l);
   int idle = 0;
-  while (!left.empty() && idle < 300) {
+  while (!left.empty() && idle < 600) {  // 60 s without a message
     rd_kafka_message_t* m = rd_kafka_consumer_poll(c.get(), 100);
     if (!m) {
       ++idle;
       continue;
     }
     idle = 0;
-    if (!m->err) {
+    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      // Transactional topics end in a commit marker no consumer receives: the end is reached when
+      // the position is at the end offset (an open transaction holds it back until it finishes).
+      auto it = left.find(m->partition);
+      if (it != left.end() && m->offset >= it->second) left.erase(it);
+    } else if (!m->err) {
       std::string hs;
       rd_kafka_headers_t* hdrs = nullptr;
       if (rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
