@@ -12,8 +12,8 @@ eos_test.py NEWSFLOW KAFKA_TEST_TOOL MODE [--articles N] [--rate R] [--seed S]
   zombie     exactly_once; a and b share the partitions, a is SIGSTOPped beyond the session
              timeout (b takes its partitions), then SIGCONTed: 0 duplicates, 0 lost in the
              read_committed output (a's late transaction must not land).
-The input is fed while newsflow runs (R articles/s, default 2,500) so every fault hits a live
-stream; 0.5 % of it is bad (dead letters). Exit 77 (skip) without KAFKA_BOOTSTRAP unless CI=true.
+The input is fed while newsflow runs so every fault hits a live
+stream (R articles/s, default 1,000); 0.5 % of it is bad (dead letters). Exit 77 (skip) without KAFKA_BOOTSTRAP unless CI=true.
 Every wait is bounded; every process started here is stopped here. Last stdout line: one JSON object.
 """
 import argparse, json, os, random, re, signal, socket, subprocess, sys, tempfile, threading, time
@@ -23,7 +23,7 @@ ap.add_argument("newsflow")
 ap.add_argument("tool")
 ap.add_argument("mode", choices=["crash_eos", "crash_alo", "scale", "zombie"])
 ap.add_argument("--articles", type=int, default=20000)
-ap.add_argument("--rate", type=int, default=2500)
+ap.add_argument("--rate", type=int, default=1000)
 ap.add_argument("--seed", type=int, default=0, help="0: random (printed, to rerun a failure)")
 args = ap.parse_args()
 BOOT = os.environ.get("KAFKA_BOOTSTRAP", "")
@@ -80,6 +80,8 @@ class Feeder(threading.Thread):
     def __init__(self, topic, lines):
         super().__init__(daemon=True)
         self.lines, self.sent, self.error = lines, 0, None
+        self.running = threading.Event()  # cleared: paused (while a killed instance restarts)
+        self.running.set()
         self.p = subprocess.Popen([args.tool, "produce", BOOT, topic], stdin=subprocess.PIPE, stderr=subprocess.PIPE)
         procs.append(self.p)
 
@@ -87,6 +89,10 @@ class Feeder(threading.Thread):
         try:
             start, chunk = time.time(), max(1, args.rate // 20)
             for i in range(0, len(self.lines), chunk):
+                if not self.running.is_set():
+                    t0 = time.time()
+                    self.running.wait()
+                    start += time.time() - t0
                 self.p.stdin.write(("\n".join(self.lines[i:i + chunk]) + "\n").encode())
                 self.p.stdin.flush()
                 self.sent = min(len(self.lines), i + chunk)
@@ -202,14 +208,20 @@ def main(tmp):
     nfs = [a]
     if args.mode in ("crash_eos", "crash_alo"):
         points = sorted(rng.uniform(0.2, 0.85) for _ in range(3))
+        restarted_at = 0.0
         for k, point in enumerate(points):
-            if not wait_until(f"{point:.0%} progress", lambda: progress() >= point, 120, nfs):
+            # Past the point, and past where the last restart began: every restart makes progress.
+            if not wait_until(f"{point:.0%} progress", lambda: progress() >= point and progress() > restarted_at, 120, nfs):
                 break
             time.sleep(rng.uniform(0, 0.5))  # somewhere inside a transaction, not right at a commit
             kills.append(round(progress(), 3))
             a.kill9()
+            feeder.running.clear()  # the stream waits for the restart, so the next points stay ahead
             print(f"kill -9 #{k + 1} at {kills[-1]:.1%} committed progress; restarting", flush=True)
             a.start()
+            wait_until("the restarted instance's assignment", lambda: a.assigned() == 4, 60, nfs)
+            feeder.running.set()
+            restarted_at = progress()
     elif args.mode == "scale":
         if wait_until("30 % progress", lambda: progress() >= 0.3, 120, nfs):
             b = Newsflow("b", cfg, tmp)

@@ -121,9 +121,17 @@ int consume(const std::string& bootstrap, const std::string& topic) {
     idle = 0;
     if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
       // Transactional topics end in a commit marker no consumer receives: the end is reached when
-      // the position is at the end offset (an open transaction holds it back until it finishes).
+      // the consumer's position is at the end offset; an open transaction holds a read_committed
+      // position back until it is committed or aborted.
       auto it = left.find(m->partition);
-      if (it != left.end() && m->offset >= it->second) left.erase(it);
+      if (it != left.end()) {
+        rd_kafka_topic_partition_list_t* pos = rd_kafka_topic_partition_list_new(1);
+        rd_kafka_topic_partition_list_add(pos, topic.c_str(), m->partition);
+        if (rd_kafka_position(c.get(), pos) == RD_KAFKA_RESP_ERR_NO_ERROR && pos->elems[0].offset >= it->second) {
+          left.erase(it);
+        }
+        rd_kafka_topic_partition_list_destroy(pos);
+      }
     } else if (!m->err) {
       std::string hs;
       rd_kafka_headers_t* hdrs = nullptr;
