@@ -36,7 +36,7 @@ int run_kafka(const AppConfig& config) {
   std::optional<kafka::TransactionOptions> txn_options;
   if (exactly_once) {
     const std::string txn_id = kafka::transactional_id(kc.transaction.id, kc.group_id, kc.instance_id);
-    kafka::apply_exactly_once(consumer_props, producer_props, txn_id);  // ConfigError: exit 78
+    kafka::apply_exactly_once(consumer_props, producer_props, kc.consumer, txn_id);  // ConfigError: exit 78
     txn_options = kafka::TransactionOptions{};
     txn_options->max_records = kc.transaction.max_records;
     txn_options->interval = milliseconds(kc.transaction.interval_ms);

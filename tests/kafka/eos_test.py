@@ -248,6 +248,9 @@ def main(tmp):
             time.sleep(5)
             report["zombie_exit"] = a.p.poll()
             zlog = a.log()
+            for line in zlog.splitlines()[-15:]:
+                if re.search(r"transaction|fenc|lost|revoked|assigned|rewound|error", line):
+                    print("  a:", line[:220], flush=True)
             report["zombie_fenced"] = bool(re.search(r"fenc|epoch|generation|aborting", zlog, re.I))
             print(f"zombie a: exit {report['zombie_exit']}; fenced/aborted in its log: {report['zombie_fenced']}", flush=True)
 

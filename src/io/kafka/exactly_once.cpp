@@ -34,14 +34,15 @@ std::string transactional_id(const std::string& configured, const std::string& g
   return group + "-" + (instance.empty() ? default_instance_id() : instance);
 }
 
-void apply_exactly_once(Properties& consumer, Properties& producer, const std::string& txn_id) {
+void apply_exactly_once(Properties& consumer, Properties& producer, const Properties& user_consumer,
+                        const std::string& txn_id) {
   if (producer.contains("transactional.id")) {
     throw ConfigError("kafka.producer.transactional.id: set by newsflow in exactly_once mode; use kafka.transaction.id");
   }
-  if (auto it = consumer.find("enable.auto.commit"); it != consumer.end() && it->second != "false") {
+  if (auto it = user_consumer.find("enable.auto.commit"); it != user_consumer.end() && it->second != "false") {
     throw ConfigError("kafka.consumer.enable.auto.commit: exactly_once commits offsets in transactions; remove it");
   }
-  if (auto it = consumer.find("isolation.level"); it != consumer.end() && it->second != "read_committed") {
+  if (auto it = user_consumer.find("isolation.level"); it != user_consumer.end() && it->second != "read_committed") {
     throw ConfigError("kafka.consumer.isolation.level: exactly_once reads committed records only; remove it");
   }
   const int64_t txn_timeout = int_property(producer, "kafka.producer", "transaction.timeout.ms", kDefaultTransactionTimeoutMs);

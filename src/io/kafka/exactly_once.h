@@ -20,6 +20,9 @@ std::string default_instance_id();
 // `configured` if set, else "<group>-<instance>" (instance "" = default_instance_id()).
 std::string transactional_id(const std::string& configured, const std::string& group, const std::string& instance);
 
-void apply_exactly_once(Properties& consumer, Properties& producer, const std::string& transactional_id);
+// `consumer` / `producer`: the merged properties; `user_consumer`: the kafka.consumer map as
+// configured (newsflow's at-least-once defaults in `consumer` are replaced, not errors).
+void apply_exactly_once(Properties& consumer, Properties& producer, const Properties& user_consumer,
+                        const std::string& transactional_id);
 
 }  // namespace newsflow::kafka

@@ -51,7 +51,7 @@ class TxnSinkTest : public ::testing::Test {
   void make_sink(TransactionOptions options = {}) {
     Properties consumer;
     Properties producer = producer_properties(bootstrap_, {{"log_level", "0"}, {"linger.ms", "0"}});
-    apply_exactly_once(consumer, producer, "newsflow-test");
+    apply_exactly_once(consumer, producer, {}, "newsflow-test");
     if (options.call_timeout == TransactionOptions{}.call_timeout) options.call_timeout = std::chrono::milliseconds(5000);
     sink_ = std::make_unique<KafkaSink>(producer, KafkaSinkTopics{"out", "dup", "dlq"}, tracker_, nullptr,
                                         kDefaultMaxOutputBytes, options);
