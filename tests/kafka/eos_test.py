@@ -273,7 +273,8 @@ def main(tmp):
         seen[key] = seen.get(key, 0) + 1
     lost = [i for i in ids if i not in seen]
     dups = sum(c - 1 for c in seen.values() if c > 1)
-    extra = [k for k in seen if k not in set(ids)]
+    id_set = set(ids)
+    extra = [k for k in seen if k not in id_set]
     dlq = {}
     for p, o, k, v, *_ in [l.split("\t") for l in tool("consume", BOOT, t["dlq"], timeout=240).splitlines()]:
         key = bytes.fromhex(k).decode() if k != "-" else "-"
