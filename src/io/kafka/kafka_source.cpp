@@ -245,7 +245,7 @@ void KafkaSource::rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_li
   if (paused_.empty()) paused_all_ = false;
   if (give_up_) {
     try {
-        // Exactly-once: the open transaction is committed (revoke) or aborted (lost) first, so no
+      // Exactly-once: the open transaction is committed (revoke) or aborted (lost) first, so no
       // offset is ever sent for a partition no longer owned.
       std::vector<TopicPartition> list(tps.begin(), tps.end());
       if (!lost && !tracker_.wait_drained(list, Clock::now() + revoke_drain_timeout_)) {

@@ -4,6 +4,8 @@
 // false) and auto-committed. Back-pressure pauses every assigned partition; resume touches only
 // partitions this source paused and still owns (librdkafka 2.0.2 can rewind a partition resumed
 // without a pause). Revoked partitions are drained (bounded) and committed; lost ones never are.
+// Exactly-once (set_transactional): nothing is stored or committed by the consumer; offsets go
+// through the producer's transactions, committed or aborted before partitions are given up.
 // Single-threaded: every call, and the rebalance callback, runs on the caller's thread.
 #pragma once
 
