@@ -95,9 +95,26 @@ int produce(const std::string& bootstrap, const std::string& topic) {
   return 0;
 }
 
-int consume(const std::string& bootstrap, const std::string& topic) {
+// High watermarks as a read_uncommitted client sees them: a read_committed one gets the last
+// stable offset, which stops short of everything behind an open transaction.
+std::map<int32_t, int64_t> high_watermarks(const std::string& bootstrap, const std::string& topic) {
   KafkaAdmin admin({{"bootstrap.servers", bootstrap}});
-  auto ends = admin.end_offsets(topic);
+  const int partitions = admin.partition_count(topic);
+  Properties props = {{"bootstrap.servers", bootstrap}, {"isolation.level", "read_uncommitted"}};
+  HandlePtr rk = make_client(RD_KAFKA_PRODUCER, make_conf(props, "watermarks"), props, "watermarks");
+  std::map<int32_t, int64_t> out;
+  for (int32_t p = 0; p < partitions; ++p) {
+    int64_t low = -1, high = -1;
+    if (rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(rk.get(), topic.c_str(), p, &low, &high, 30000)) {
+      throw std::runtime_error("watermarks of " + topic + ": " + rd_kafka_err2str(err));
+    }
+    out[p] = high;
+  }
+  return out;
+}
+
+int consume(const std::string& bootstrap, const std::string& topic) {
+  auto ends = high_watermarks(bootstrap, topic);
   Properties props = {{"bootstrap.servers", bootstrap}, {"group.id", "kafka_test_tool"}, {"enable.auto.commit", "false"},
                       {"isolation.level", "read_committed"}, {"enable.partition.eof", "true"}};
   HandlePtr c = make_client(RD_KAFKA_CONSUMER, make_conf(props, "consumer"), props, "consumer");
