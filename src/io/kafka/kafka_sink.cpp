@@ -29,6 +29,23 @@ void add_header(rd_kafka_headers_t* h, std::string_view key, std::string_view va
   rd_kafka_header_add(h, key.data(), static_cast<ssize_t>(key.size()), value.data(), static_cast<ssize_t>(value.size()));
 }
 
+// Broker errors about the record itself, the ones worth counting toward its DLQ bound; a timeout,
+// an outage or a fenced epoch says nothing about the record and would dead-letter innocents.
+bool blames_record(rd_kafka_resp_err_t err) {
+  switch (err) {
+    case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:
+    case RD_KAFKA_RESP_ERR_INVALID_MSG:
+    case RD_KAFKA_RESP_ERR_INVALID_MSG_SIZE:
+    case RD_KAFKA_RESP_ERR_INVALID_RECORD:
+    case RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE:
+    case RD_KAFKA_RESP_ERR_INVALID_TIMESTAMP:
+    case RD_KAFKA_RESP_ERR_POLICY_VIOLATION:
+      return true;
+    default:
+      return false;
+  }
+}
+
 int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -286,7 +303,7 @@ void KafkaSink::on_delivery(rd_kafka_t*, const rd_kafka_message_t* msg, void* op
     spdlog::warn("kafka producer: delivery to {} failed for {} [{}] offset {}: {}; aborting the transaction",
                  rd_kafka_topic_name(msg->rkt), d->record.position.topic, d->record.position.partition,
                  d->record.position.offset, rd_kafka_err2str(msg->err));
-    {
+    if (blames_record(msg->err)) {  // not a timeout or an outage: counts toward the record's DLQ bound
       std::lock_guard lock(self->mu_);
       self->txn_failed_.insert({d->record.position.topic, d->record.position.partition, d->record.position.offset});
     }

@@ -48,9 +48,10 @@ class TxnSinkTest : public ::testing::Test {
     if (cluster_) rd_kafka_mock_cluster_destroy(cluster_);
   }
 
-  void make_sink(TransactionOptions options = {}) {
+  void make_sink(TransactionOptions options = {}, Properties user = {}) {
     Properties consumer;
-    Properties producer = producer_properties(bootstrap_, {{"log_level", "0"}, {"linger.ms", "0"}});
+    user.insert({{"log_level", "0"}, {"linger.ms", "0"}});
+    Properties producer = producer_properties(bootstrap_, user);
     apply_exactly_once(consumer, producer, {}, "newsflow-test");
     if (options.call_timeout == TransactionOptions{}.call_timeout) options.call_timeout = std::chrono::milliseconds(5000);
     sink_ = std::make_unique<KafkaSink>(producer, KafkaSinkTopics{"out", "dup", "dlq"}, tracker_, nullptr,
@@ -204,6 +205,27 @@ TEST_F(TxnSinkTest, PoisonRecordGoesToTheDlqAfterBoundedAborts) {
   EXPECT_EQ(sink_->counts().poison.load(), 1);
   EXPECT_EQ(produced("dlq"), 1);
   EXPECT_EQ(sink_->counts().aborts.load(), 2);
+}
+
+TEST_F(TxnSinkTest, TimeoutsAbortWithoutBlamingTheRecord) {
+  TransactionOptions options;
+  options.max_aborts_per_record = 1;
+  make_sink(options, {{"transaction.timeout.ms", "5000"}, {"message.timeout.ms", "800"}});
+  // The broker keeps answering "not enough replicas" (an outage) until the message times out:
+  // the transaction aborts, but the timeout says nothing about the record: no dead letter.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    std::vector<rd_kafka_resp_err_t> errs(200, RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS);
+    rd_kafka_mock_push_request_errors_array(cluster_, kProduce, errs.size(), errs.data());
+    deliver(0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // past message.timeout.ms
+    rd_kafka_mock_clear_request_errors(cluster_, kProduce);
+    ASSERT_TRUE(sink_->commit_transaction(group_.get()).aborted) << "attempt " << attempt;
+  }
+  deliver(0);
+  EXPECT_TRUE(sink_->commit_transaction(group_.get()).committed);
+  EXPECT_EQ(sink_->counts().poison.load(), 0);
+  EXPECT_EQ(produced("dlq"), 0);
+  EXPECT_EQ(produced("out"), 1);
 }
 
 TEST_F(TxnSinkTest, FencedCommitIsFatal) {
