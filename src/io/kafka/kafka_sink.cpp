@@ -226,7 +226,7 @@ void KafkaSink::deliver_transactional(Article& a) {
     return;
   }
   int aborts = 0;
-  {
+  if (blamed_records_.load(std::memory_order_relaxed) > 0) {  // usually none: no lookup, no key built
     std::lock_guard lock(mu_);
     auto it = aborts_by_record_.find({a.record.position.topic, a.record.position.partition, a.record.position.offset});
     if (it != aborts_by_record_.end()) aborts = it->second;

@@ -147,6 +147,7 @@ class KafkaSink : public Sink {
   std::atomic<bool> txn_abort_needed_{false};    // a delivery failed: the transaction cannot commit
   std::set<RecordKey> txn_failed_;               // (mu_) inputs whose delivery failed in the open transaction
   std::map<RecordKey, int> aborts_by_record_;    // (mu_) aborted transactions each input's delivery failed in
+  std::atomic<size_t> blamed_records_{0};        // aborts_by_record_.size(), read without mu_
 
   std::thread poller_;
 };

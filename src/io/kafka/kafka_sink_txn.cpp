@@ -113,6 +113,7 @@ TxnOutcome KafkaSink::commit_transaction(const rd_kafka_consumer_group_metadata_
       return false;
     });
     txn_failed_.clear();
+    blamed_records_.store(aborts_by_record_.size());
   }
   for (const auto& tp : revoking) tracker_.revoke(tp);
   ++counts_.commits;
@@ -144,6 +145,7 @@ TxnOutcome KafkaSink::abort_locked(const std::vector<TopicPartition>& lost, cons
     std::lock_guard l(mu_);
     for (const auto& k : txn_failed_) ++aborts_by_record_[k];
     txn_failed_.clear();
+    blamed_records_.store(aborts_by_record_.size());
   }
   for (const auto& tp : lost) tracker_.lost(tp);  // never a position for them
   // The aborted records' outputs are gone: every partition goes back to its committed position
