@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "app/stage_registry.h"
+#include "io/kafka/exactly_once.h"
 
 namespace newsflow {
 
@@ -106,6 +107,10 @@ AppConfig load_config(const std::string& path) {
     cfg.kafka.consumer = kafka.get_string_map("consumer");
     cfg.kafka.producer = kafka.get_string_map("producer");
     kafka.finish();
+    if (cfg.kafka.processing_guarantee == "exactly_once") {  // conflicting client settings fail here, naming the key
+      newsflow::kafka::Properties consumer = cfg.kafka.consumer, producer = cfg.kafka.producer;
+      newsflow::kafka::apply_exactly_once(consumer, producer, cfg.kafka.consumer, "validate");
+    }
 
     // Every stage section is checked by its factory, enabled or not, so a typo never hides.
     for (const auto& name : known_stage_names()) {
