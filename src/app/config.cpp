@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "app/stage_registry.h"
+#include "io/kafka/exactly_once.h"
 
 namespace newsflow {
 
@@ -89,6 +90,14 @@ AppConfig load_config(const std::string& path) {
     cfg.kafka.processing_guarantee = kafka.get_enum("processing_guarantee", "at_least_once", {"at_least_once", "exactly_once"});
     cfg.kafka.startup_timeout_ms = kafka.get_int("startup_timeout_ms", cfg.kafka.startup_timeout_ms, 100, 600000);
     cfg.kafka.shutdown_timeout_ms = kafka.get_int("shutdown_timeout_ms", cfg.kafka.shutdown_timeout_ms, 100, 600000);
+    cfg.kafka.instance_id = kafka.get_string("instance_id", cfg.kafka.instance_id);
+    Settings txn = kafka.section("transaction");
+    cfg.kafka.transaction.id = txn.get_string("id", cfg.kafka.transaction.id);
+    cfg.kafka.transaction.max_records = txn.get_int("max_records", cfg.kafka.transaction.max_records, 1, 10000000);
+    cfg.kafka.transaction.interval_ms = txn.get_int("interval_ms", cfg.kafka.transaction.interval_ms, 1, 600000);
+    cfg.kafka.transaction.max_aborts_per_record =
+        txn.get_int("max_aborts_per_record", cfg.kafka.transaction.max_aborts_per_record, 1, 1000);
+    txn.finish();
     Settings topics = kafka.section("topics");
     cfg.kafka.topics.input = topics.get_string("input", cfg.kafka.topics.input);
     cfg.kafka.topics.output = topics.get_string("output", cfg.kafka.topics.output);
@@ -99,6 +108,10 @@ AppConfig load_config(const std::string& path) {
     cfg.kafka.consumer = kafka.get_string_map("consumer");
     cfg.kafka.producer = kafka.get_string_map("producer");
     kafka.finish();
+    if (cfg.kafka.processing_guarantee == "exactly_once") {  // conflicting client settings fail here, naming the key
+      newsflow::kafka::Properties consumer = cfg.kafka.consumer, producer = cfg.kafka.producer;
+      newsflow::kafka::apply_exactly_once(consumer, producer, cfg.kafka.consumer, "validate");
+    }
 
     // Every stage section is checked by its factory, enabled or not, so a typo never hides.
     for (const auto& name : known_stage_names()) {

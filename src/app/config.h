@@ -21,10 +21,20 @@ struct KafkaTopics {
   std::string dedup_state = "news.dedup.state";
 };
 
+// Exactly-once transactions (kafka.transaction).
+struct KafkaTransactionConfig {
+  std::string id;                  // transactional.id; "" = <group_id>-<instance_id>
+  int64_t max_records = 5000;      // commit once the open transaction holds this many records
+  int64_t interval_ms = 100;       // ... or once it is this old
+  int64_t max_aborts_per_record = 3;  // then the record goes to the DLQ (delivery_failed)
+};
+
 struct KafkaConfig {
   std::string bootstrap_servers = "127.0.0.1:9092";
   std::string group_id = "newsflow";
   std::string processing_guarantee = "at_least_once";
+  std::string instance_id;  // stable per instance across restarts; "" = the host name
+  KafkaTransactionConfig transaction;
   KafkaTopics topics;
   std::map<std::string, std::string> consumer;  // librdkafka properties, verbatim
   std::map<std::string, std::string> producer;

@@ -1,4 +1,5 @@
-// `newsflow run` in Kafka mode: consumer group → graph → producer, at-least-once.
+// `newsflow run` in Kafka mode: consumer group → graph → producer, at-least-once or exactly-once
+// (one transactional producer per instance; offsets committed inside its transactions).
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -11,6 +12,7 @@
 #include "app/stage_registry.h"
 #include "graph/pipeline.h"
 #include "io/kafka/kafka_sink.h"
+#include "io/kafka/exactly_once.h"
 #include "io/kafka/kafka_source.h"
 #include "io/kafka/probe.h"
 #include "io/kafka/statistics.h"
@@ -30,12 +32,19 @@ constexpr const char* kDefaultMetricsBind = "127.0.0.1:9464";
 
 int run_kafka(const AppConfig& config) {
   const KafkaConfig& kc = config.kafka;
-  if (kc.processing_guarantee != "at_least_once") {
-    spdlog::error("kafka.processing_guarantee: exactly_once is not available in this build yet; use at_least_once");
-    return exit_code::config;
+  const bool exactly_once = kc.processing_guarantee == "exactly_once";
+  auto consumer_props = kafka::consumer_properties(kc.bootstrap_servers, kc.group_id, kc.consumer);
+  auto producer_props = kafka::producer_properties(kc.bootstrap_servers, kc.producer);
+  std::optional<kafka::TransactionOptions> txn_options;
+  if (exactly_once) {
+    const std::string txn_id = kafka::transactional_id(kc.transaction.id, kc.group_id, kc.instance_id);
+    kafka::apply_exactly_once(consumer_props, producer_props, kc.consumer, txn_id);  // ConfigError: exit 78
+    txn_options = kafka::TransactionOptions{};
+    txn_options->max_records = kc.transaction.max_records;
+    txn_options->interval = milliseconds(kc.transaction.interval_ms);
+    txn_options->max_aborts_per_record = static_cast<int>(kc.transaction.max_aborts_per_record);
+    spdlog::info("exactly-once: transactional.id {}", txn_id);
   }
-  const auto consumer_props = kafka::consumer_properties(kc.bootstrap_servers, kc.group_id, kc.consumer);
-  const auto producer_props = kafka::producer_properties(kc.bootstrap_servers, kc.producer);
 
   Metrics metrics;
   auto kafka_stats = std::make_shared<RdkafkaStats>();
@@ -68,9 +77,25 @@ int run_kafka(const AppConfig& config) {
   // Records count from receipt to their delivery report: the graph plus the producer queue.
   const auto revoke_drain = milliseconds(std::min<int64_t>(10000, kc.shutdown_timeout_ms / 2));
 
-  kafka::KafkaSink sink(producer_props, {kc.topics.output, kc.topics.duplicates, kc.topics.dlq}, tracker, &metrics);
+  kafka::KafkaSink sink(producer_props, {kc.topics.output, kc.topics.duplicates, kc.topics.dlq}, tracker, &metrics,
+                        kafka::kDefaultMaxOutputBytes, txn_options);
+  if (exactly_once) {
+    try {  // fences an older instance with the same transactional.id and aborts its open transaction
+      sink.init_transactions(milliseconds(kc.startup_timeout_ms));
+    } catch (const std::exception& e) {
+      spdlog::error("{}", e.what());
+      return exit_code::unavailable;
+    }
+  }
   std::optional<kafka::KafkaSource> source;
   source.emplace(consumer_props, kc.topics.input, tracker, revoke_drain);
+  if (exactly_once) {
+    source->set_transactional([&](const std::vector<kafka::TopicPartition>& tps, bool lost) {
+      if (lost) return sink.abort_transaction(tps).rewind;  // their offsets can no longer be sent
+      auto group = source->group_metadata();
+      return sink.commit_transaction(group.get(), tps).rewind;
+    });
+  }
   spdlog::info("consuming {} as group {}; output {}, duplicates {}, dead letters {}", kc.topics.input, kc.group_id,
                kc.topics.output, kc.topics.duplicates, kc.topics.dlq);
 
@@ -86,8 +111,12 @@ int run_kafka(const AppConfig& config) {
       while (!g_stop_requested.load()) {
         if (!sink.healthy()) break;
         const auto now = Clock::now();
+        if (exactly_once && sink.commit_due(now)) {
+          auto group = source->group_metadata();
+          source->rewind(sink.commit_transaction(group.get()).rewind);  // rewinds only after an abort
+        }
         if (now - last_store >= milliseconds(50)) {  // bookkeeping that takes locks: 20 times a second
-          source->store_completed();
+          if (!exactly_once) source->store_completed();
           health.ready.store(source->assigned() && sink.healthy());
           last_store = now;
         }
@@ -128,7 +157,16 @@ int run_kafka(const AppConfig& config) {
     if (!sink.flush(deadline - milliseconds(kc.shutdown_timeout_ms / 4))) {
       if (failure.empty()) failure = sink.healthy() ? "producer did not deliver everything before the shutdown deadline" : sink.failure();
     }
-    source->commit_now();
+    if (!exactly_once) {
+      source->commit_now();
+    } else if (sink.healthy()) {
+      try {  // the last transaction; an abort leaves its records to the next owner or restart
+        auto group = source->group_metadata();
+        sink.commit_transaction(group.get());
+      } catch (const std::exception& e) {
+        if (failure.empty()) failure = e.what();
+      }
+    }
     source->set_revoke_drain_timeout(milliseconds(100));  // whatever could finish has finished
     const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
     source->close(std::max(left, milliseconds(100)));
@@ -143,11 +181,17 @@ int run_kafka(const AppConfig& config) {
   const auto& c = sink.counts();
   std::fprintf(stderr,
                "newsflow: %lld in, %lld out, %lld duplicates routed, %lld dropped, %lld dead letters, %.2f s, %.0f "
-               "articles/s%s\n",
+               "articles/s%s",
                static_cast<long long>(in), static_cast<long long>(c.output.load()),
                static_cast<long long>(c.duplicates.load()), static_cast<long long>(c.dropped.load()),
                static_cast<long long>(c.dead_letters.load()), secs, secs > 0 ? in / secs : 0.0,
                g_stop_requested.load() ? " (stopped by signal)" : "");
+  if (exactly_once) {
+    std::fprintf(stderr, "; %lld transactions committed, %lld aborted, %lld poison records dead-lettered",
+                 static_cast<long long>(c.commits.load()), static_cast<long long>(c.aborts.load()),
+                 static_cast<long long>(c.poison.load()));
+  }
+  std::fprintf(stderr, "\n");
   return rc;
 }
 

@@ -40,6 +40,7 @@ std::string_view to_string(ErrorCode c) {
     case ErrorCode::reserved_field: return "reserved_field";
     case ErrorCode::stage_error: return "stage_error";
     case ErrorCode::output_too_large: return "output_too_large";
+    case ErrorCode::delivery_failed: return "delivery_failed";
   }
   return "stage_error";
 }

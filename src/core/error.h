@@ -24,6 +24,7 @@ enum class ErrorCode : uint8_t {
   reserved_field,   // input already has a "newsflow" member
   stage_error,      // a stage threw
   output_too_large, // enriched output over the sink's size limit
+  delivery_failed,  // its output kept failing delivery (exactly-once: aborted transactions); the last code
 };
 
 std::string_view to_string(ErrorCode c);

@@ -200,7 +200,7 @@ struct Pipeline::Impl {
 
   std::vector<std::unique_ptr<Stage>> stages;
   Sink& sink;
-  std::array<prometheus::Counter*, static_cast<size_t>(ErrorCode::output_too_large) + 1> dlq_counters{};
+  std::array<prometheus::Counter*, static_cast<size_t>(ErrorCode::delivery_failed) + 1> dlq_counters{};
   std::array<prometheus::Counter*, 4> route_counters{};
   Metrics& metrics;
   oneapi::tbb::enumerable_thread_specific<ArticleParser> parsers;

@@ -77,7 +77,7 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
   collectables_.push_back(registry_);
   collectables_.push_back(std::make_shared<ProcessCollector>());
   // Pre-create every DLQ reason and route so dashboards show zeros instead of gaps.
-  for (int c = 0; c <= static_cast<int>(ErrorCode::output_too_large); ++c) dlq(static_cast<ErrorCode>(c));
+  for (int c = 0; c <= static_cast<int>(ErrorCode::delivery_failed); ++c) dlq(static_cast<ErrorCode>(c));
   for (auto route : {"output", "duplicates", "drop", "dead_letter"}) output_records(route);
 }
 

@@ -90,3 +90,17 @@ TEST(Config, KafkaStatisticsInterval) {
   EXPECT_NE(error_of("metrics:\n  kafka_statistics_interval_ms: -1\n").find("metrics.kafka_statistics_interval_ms: must be between"),
             std::string::npos);
 }
+
+TEST(Config, ExactlyOnceSettingsAndConflictsFailAtLoad) {
+  AppConfig c = load_config(write_temp(
+      "kafka:\n  processing_guarantee: exactly_once\n  instance_id: pod-1\n  transaction: {max_records: 100, interval_ms: 50}\n"));
+  EXPECT_EQ(c.kafka.instance_id, "pod-1");
+  EXPECT_EQ(c.kafka.transaction.max_records, 100);
+  EXPECT_EQ(c.kafka.transaction.interval_ms, 50);
+  EXPECT_NE(error_of("kafka:\n  processing_guarantee: exactly_once\n  producer: {message.timeout.ms: '30000'}\n")
+                .find("kafka.producer.message.timeout.ms"),
+            std::string::npos);
+  EXPECT_NE(error_of("kafka:\n  transaction: {max_records: 0}\n").find("kafka.transaction.max_records"), std::string::npos);
+  // The same settings are fine in at_least_once mode, where no transaction is used.
+  EXPECT_EQ(error_of("kafka:\n  producer: {message.timeout.ms: '30000'}\n"), "");
+}

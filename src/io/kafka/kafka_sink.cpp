@@ -30,6 +30,23 @@ void add_header(rd_kafka_headers_t* h, std::string_view key, std::string_view va
   rd_kafka_header_add(h, key.data(), static_cast<ssize_t>(key.size()), value.data(), static_cast<ssize_t>(value.size()));
 }
 
+// Broker errors about the record itself, the ones worth counting toward its DLQ bound; a timeout,
+// an outage or a fenced epoch says nothing about the record and would dead-letter innocents.
+bool blames_record(rd_kafka_resp_err_t err) {
+  switch (err) {
+    case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:
+    case RD_KAFKA_RESP_ERR_INVALID_MSG:
+    case RD_KAFKA_RESP_ERR_INVALID_MSG_SIZE:
+    case RD_KAFKA_RESP_ERR_INVALID_RECORD:
+    case RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE:
+    case RD_KAFKA_RESP_ERR_INVALID_TIMESTAMP:
+    case RD_KAFKA_RESP_ERR_POLICY_VIOLATION:
+      return true;
+    default:
+      return false;
+  }
+}
+
 int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -54,8 +71,13 @@ Properties producer_properties(const std::string& bootstrap, const Properties& u
 }
 
 KafkaSink::KafkaSink(const Properties& props, KafkaSinkTopics topics, PartitionOffsetTracker& tracker, Metrics* metrics,
-                     size_t max_output_bytes)
-    : props_(props), topics_(std::move(topics)), tracker_(tracker), metrics_(metrics), max_output_bytes_(max_output_bytes) {
+                     size_t max_output_bytes, std::optional<TransactionOptions> txn)
+    : props_(props),
+      topics_(std::move(topics)),
+      tracker_(tracker),
+      metrics_(metrics),
+      max_output_bytes_(max_output_bytes),
+      txn_(std::move(txn)) {
   ConfPtr conf = make_conf(props_, "kafka.producer");
   rd_kafka_conf_set_opaque(conf.get(), this);
   rd_kafka_conf_set_dr_msg_cb(conf.get(), &KafkaSink::on_delivery);
@@ -157,6 +179,7 @@ bool KafkaSink::produce_dead_letter(Delivery* d, bool retry_later) {
 }
 
 void KafkaSink::deliver(Article& a) {
+  if (txn_) return deliver_transactional(a);
   const OffsetTicket ticket = decode_ticket(a.record);
   if (a.route == Route::drop) {
     tracker_.complete(ticket);
@@ -192,11 +215,72 @@ void KafkaSink::deliver(Article& a) {
   throw std::runtime_error(why);
 }
 
+void KafkaSink::deliver_transactional(Article& a) {
+  const OffsetTicket ticket = decode_ticket(a.record);
+  std::lock_guard txn_lock(txn_mu_);
+  // A record of a revoked partition or of a transaction that must abort: not produced; the
+  // partition's owner reads it again from the committed offset.
+  if (txn_abort_needed_.load() || !tracker_.current(ticket)) return;
+  if (a.route == Route::drop) {
+    tracker_.complete(ticket);
+    ++txn_records_;
+    ++counts_.dropped;
+    if (metrics_) metrics_->output_records("drop").Increment();
+    return;
+  }
+  int aborts = 0;
+  if (blamed_records_.load(std::memory_order_relaxed) > 0) {  // usually none: no lookup, no key built
+    std::lock_guard lock(mu_);
+    auto it = aborts_by_record_.find({a.record.position.topic, a.record.position.partition, a.record.position.offset});
+    if (it != aborts_by_record_.end()) aborts = it->second;
+  }
+  if (aborts >= 2 * txn_->max_aborts_per_record) {  // even its dead letter keeps failing: the DLQ is the last resort
+    std::string why = fmt::format("{} [{}] offset {}: delivery failed in {} aborted transactions, its dead letter too",
+                                  a.record.position.topic, a.record.position.partition, a.record.position.offset, aborts);
+    fail(why);
+    throw std::runtime_error(why);
+  }
+  auto* d = new Delivery{ticket, a.route, std::move(a.record), {}, {}, {}};
+  if (a.route == Route::dead_letter) {
+    d->error = a.error ? std::move(*a.error) : Error{ErrorCode::stage_error, "sink", "dead letter without a reason"};
+  } else if (aborts >= txn_->max_aborts_per_record) {  // a poison record: stop looping on it
+    d->route = Route::dead_letter;
+    d->error = {ErrorCode::delivery_failed, "sink", fmt::format("delivery failed in {} aborted transactions", aborts)};
+    ++counts_.poison;
+  } else if (a.output.size() > max_output_bytes_) {
+    d->route = Route::dead_letter;
+    d->error = {ErrorCode::output_too_large, "sink",
+                fmt::format("enriched output of {} bytes over the limit of {} bytes", a.output.size(), max_output_bytes_)};
+  } else {
+    d->payload = std::move(a.output);
+    d->key = std::move(a.id);
+  }
+  if (d->route == Route::dead_letter && metrics_ && a.route != Route::dead_letter) metrics_->dlq(d->error.code).Increment();
+  const std::string& topic = d->route == Route::dead_letter ? topics_.dlq
+                             : d->route == Route::duplicates ? topics_.duplicates
+                                                             : topics_.output;
+  const rd_kafka_resp_err_t err = produce(d, topic, true);
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    tracker_.complete(ticket);  // its offset goes with this transaction
+    ++txn_records_;
+    return;
+  }
+  if (err == RD_KAFKA_RESP_ERR__STATE) {  // the transaction is in an abortable state already
+    delete d;
+    txn_abort_needed_.store(true);
+    return;
+  }
+  std::string why = fmt::format("cannot produce to {}: {}", topic, rd_kafka_err2str(err));
+  delete d;
+  fail(why);
+  throw std::runtime_error(why);
+}
+
 void KafkaSink::on_delivery(rd_kafka_t*, const rd_kafka_message_t* msg, void* opaque) {
   auto* self = static_cast<KafkaSink*>(opaque);
   auto* d = static_cast<Delivery*>(msg->_private);
   if (msg->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-    self->tracker_.complete(d->ticket);
+    if (!self->txn_) self->tracker_.complete(d->ticket);  // exactly-once: completed when produced
     const char* route = "output";
     switch (d->route) {
       case Route::output: ++self->counts_.output; break;
@@ -212,7 +296,21 @@ void KafkaSink::on_delivery(rd_kafka_t*, const rd_kafka_message_t* msg, void* op
     delete d;
     return;
   }
-  if (self->stop_.load()) {  // purged at destruction
+  if (self->stop_.load() || msg->err == RD_KAFKA_RESP_ERR__PURGE_QUEUE || msg->err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT) {
+    delete d;  // purged at destruction, or by an aborted transaction (whose records are read again)
+    return;
+  }
+  if (self->txn_) {
+    // The open transaction cannot commit now: the run loop aborts it and the inputs are read
+    // again; an input whose delivery keeps failing goes to the DLQ (deliver_transactional).
+    spdlog::warn("kafka producer: delivery to {} failed for {} [{}] offset {}: {}; aborting the transaction",
+                 rd_kafka_topic_name(msg->rkt), d->record.position.topic, d->record.position.partition,
+                 d->record.position.offset, rd_kafka_err2str(msg->err));
+    if (blames_record(msg->err)) {  // not a timeout or an outage: counts toward the record's DLQ bound
+      std::lock_guard lock(self->mu_);
+      self->txn_failed_.insert({d->record.position.topic, d->record.position.partition, d->record.position.offset});
+    }
+    self->txn_abort_needed_.store(true);
     delete d;
     return;
   }

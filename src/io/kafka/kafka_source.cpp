@@ -1,5 +1,6 @@
 #include "io/kafka/kafka_source.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <cstring>
@@ -77,6 +78,10 @@ KafkaSource::~KafkaSource() {
 
 void KafkaSource::poll(std::chrono::milliseconds timeout) {
   rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_, static_cast<int>(timeout.count()));
+  if (!callback_error_.empty()) {
+    if (m) rd_kafka_message_destroy(m);
+    throw std::runtime_error(callback_error_);
+  }
   if (!m) return;
   if (m->err == RD_KAFKA_RESP_ERR__FATAL) {
     char buf[512] = "";
@@ -181,6 +186,31 @@ CloseResult KafkaSource::close(std::chrono::milliseconds timeout) {
   return r;
 }
 
+void KafkaSource::rewind(const std::vector<CommitPosition>& targets) {
+  if (targets.empty()) return;
+  std::set<TopicPartition> tps;
+  ListPtr l(rd_kafka_topic_partition_list_new(static_cast<int>(targets.size())));
+  for (const auto& c : targets) {
+    tps.insert(c.tp);
+    rd_kafka_topic_partition_list_add(l.get(), c.tp.topic.c_str(), c.tp.partition)->offset = c.offset;
+  }
+  drop_buffered(tps);
+  // Synchronous: librdkafka discards what it fetched before the seek, so nothing after the
+  // committed offsets reaches us from the old position.
+  if (rd_kafka_error_t* e = rd_kafka_seek_partitions(rk_, l.get(), 10000)) {
+    std::string why = rd_kafka_error_string(e);
+    rd_kafka_error_destroy(e);
+    throw std::runtime_error("kafka consumer: rewinding after an aborted transaction: " + why);
+  }
+  for (int i = 0; i < l->cnt; ++i) {
+    if (l->elems[i].err) {
+      throw std::runtime_error(fmt::format("kafka consumer: rewinding {} [{}] to offset {}: {}", l->elems[i].topic,
+                                           l->elems[i].partition, l->elems[i].offset, rd_kafka_err2str(l->elems[i].err)));
+    }
+  }
+  spdlog::info("kafka consumer: rewound {} partition(s) to their committed offsets", targets.size());
+}
+
 void KafkaSource::drop_buffered(const std::set<TopicPartition>& tps) {
   std::erase_if(buffered_, [&](rd_kafka_message_t* m) {
     if (!tps.contains(TopicPartition{rd_kafka_topic_name(m->rkt), m->partition})) return false;
@@ -217,7 +247,20 @@ void KafkaSource::rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_li
   drop_buffered(tps);
   for (const auto& tp : tps) paused_.erase(tp);
   if (paused_.empty()) paused_all_ = false;
-  if (lost) {
+  if (give_up_) {
+    try {
+      // Exactly-once: the open transaction is committed (revoke) or aborted (lost) first, so no
+      // offset is ever sent for a partition no longer owned.
+      std::vector<TopicPartition> list(tps.begin(), tps.end());
+      if (!lost && !tracker_.wait_drained(list, Clock::now() + revoke_drain_timeout_)) {
+        spdlog::warn("kafka consumer: revoked partitions still had records in flight after {} ms; left to the next owner",
+                     revoke_drain_timeout_.count());
+      }
+      rewind(give_up_(list, lost));
+    } catch (const std::exception& e) {  // never through librdkafka's C frames: poll() rethrows it
+      if (callback_error_.empty()) callback_error_ = e.what();
+    }
+  } else if (lost) {
     for (const auto& tp : tps) tracker_.lost(tp);  // another member owns them: never commit
   } else {
     // Let in-flight records of these partitions finish so their successor starts after them; on

@@ -31,6 +31,7 @@ PartitionOffsetTracker::Begin PartitionOffsetTracker::begin(std::string_view top
   Slot& s = slots_[it->second];
   if (offset <= s.last_begun) return Begin::duplicate;
   s.window.push_back({offset, false});
+  if (s.first_begun < 0) s.first_begun = offset;
   s.last_begun = offset;
   ++s.in_flight;
   ++in_flight_;
@@ -55,6 +56,43 @@ bool PartitionOffsetTracker::complete(const OffsetTicket& ticket) {
   }
   if (s.in_flight == 0) drained_.notify_all();
   return true;
+}
+
+bool PartitionOffsetTracker::current(const OffsetTicket& ticket) const {
+  std::lock_guard lock(mu_);
+  if (ticket.generation == 0 || ticket.slot >= slots_.size()) return false;
+  const Slot& s = slots_[ticket.slot];
+  if (s.generation != ticket.generation) return false;
+  auto e = std::lower_bound(s.window.begin(), s.window.end(), ticket.offset,
+                            [](const Entry& entry, int64_t off) { return entry.offset < off; });
+  return e != s.window.end() && e->offset == ticket.offset && !e->done;
+}
+
+void PartitionOffsetTracker::mark_committed(const std::vector<CommitPosition>& positions) {
+  std::lock_guard lock(mu_);
+  for (const auto& c : positions) {
+    auto it = index_.find(c.tp);
+    if (it != index_.end()) slots_[it->second].committed = c.offset;
+  }
+}
+
+std::vector<CommitPosition> PartitionOffsetTracker::rewind() {
+  std::lock_guard lock(mu_);
+  std::vector<CommitPosition> out;
+  for (const auto& [tp, slot] : index_) {
+    Slot& s = slots_[slot];
+    const int64_t target = s.committed >= 0 ? s.committed : s.first_begun;
+    if (target < 0) continue;  // nothing read yet: the consumer is where it started
+    in_flight_ -= s.in_flight;
+    const int64_t committed = s.committed;
+    s = Slot{};
+    s.tp = tp;
+    s.generation = next_generation_++;
+    s.committed = committed;
+    out.push_back({tp, target});
+  }
+  drained_.notify_all();
+  return out;
 }
 
 std::vector<CommitPosition> PartitionOffsetTracker::take_commits() {

@@ -76,6 +76,18 @@ class PartitionOffsetTracker {
   // Waits until none of `tps` that are still assigned has records in flight. False on timeout.
   bool wait_drained(const std::vector<TopicPartition>& tps, std::chrono::steady_clock::time_point deadline);
 
+  // --- exactly-once (transactions) ---
+  // True while `ticket` is begun, not completed and of its partition's current generation: its
+  // output may still enter the open transaction.
+  bool current(const OffsetTicket& ticket) const;
+  // Records that `positions` are committed (in a committed transaction): where rewind() goes back to.
+  void mark_committed(const std::vector<CommitPosition>& positions);
+  // After an aborted transaction: every assigned partition that has begun records starts a new
+  // generation (all its tickets turn stale, nothing in flight) and is returned with the offset to
+  // seek the consumer to: the last committed position, or else the first offset begun since the
+  // assignment (where the consumer started). Partitions with nothing begun are left alone.
+  std::vector<CommitPosition> rewind();
+
   // Current position (nullopt: nothing completed yet in this generation, or not assigned).
   std::optional<int64_t> position(const TopicPartition& tp) const;
   size_t in_flight() const;
@@ -95,6 +107,8 @@ class PartitionOffsetTracker {
     int64_t last_begun = -1;
     int64_t position = -1;     // -1: nothing released yet
     int64_t taken = -1;        // position last handed out
+    int64_t committed = -1;    // exactly-once: position of the last committed transaction
+    int64_t first_begun = -1;  // first offset begun since the assignment (or the last rewind)
     size_t in_flight = 0;
   };
   // Lookup by (topic view, partition) without building a std::string per record.

@@ -261,5 +261,70 @@ TEST(OffsetTracker, ConcurrentBeginAndComplete) {
   EXPECT_EQ(t.in_flight(), 0u);
 }
 
+
+// --- exactly-once: what an aborted transaction rewinds to ---
+
+TEST(OffsetTracker, CurrentIsTrueOnlyForOpenTicketsOfTheCurrentGeneration) {
+  PartitionOffsetTracker t;
+  t.assign(kP0);
+  OffsetTicket a = begin_ok(t, kP0, 5);
+  OffsetTicket b = begin_ok(t, kP0, 6);
+  EXPECT_TRUE(t.current(a));
+  ASSERT_TRUE(t.complete(a));
+  EXPECT_FALSE(t.current(a));  // completed: its output is already in a transaction
+  EXPECT_TRUE(t.current(b));
+  t.revoke(kP0);
+  EXPECT_FALSE(t.current(b));  // revoked: its output must not enter any transaction
+  EXPECT_FALSE(t.current(OffsetTicket{}));
+}
+
+TEST(OffsetTracker, RewindGoesBackToTheFirstBegunOffsetWithoutACommit) {
+  PartitionOffsetTracker t;
+  t.assign(kP0);
+  t.assign(kP1);
+  OffsetTicket a = begin_ok(t, kP0, 40);
+  begin_ok(t, kP0, 41);
+  ASSERT_TRUE(t.complete(a));
+  auto targets = t.rewind();
+  ASSERT_EQ(targets.size(), 1u);  // kP1 has read nothing: left alone
+  EXPECT_EQ(targets[0], (CommitPosition{kP0, 40}));
+  EXPECT_EQ(t.in_flight(), 0u);
+  EXPECT_EQ(t.position(kP0), std::nullopt);
+  EXPECT_TRUE(t.take_commits().empty());
+  // The consumer reads 40 again: accepted in the new generation.
+  OffsetTicket again = begin_ok(t, kP0, 40);
+  EXPECT_NE(again.generation, a.generation);
+}
+
+TEST(OffsetTracker, RewindGoesBackToTheLastCommittedPositionAndStalesTickets) {
+  PartitionOffsetTracker t;
+  t.assign(kP0);
+  std::vector<OffsetTicket> tickets;
+  for (int64_t o = 0; o < 10; ++o) tickets.push_back(begin_ok(t, kP0, o));
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(t.complete(tickets[i]));
+  auto taken = t.take_commits();
+  ASSERT_EQ(taken, (std::vector<CommitPosition>{{kP0, 4}}));
+  t.mark_committed(taken);
+  for (int i = 4; i < 7; ++i) ASSERT_TRUE(t.complete(tickets[i]));
+  ASSERT_EQ(t.take_commits(), (std::vector<CommitPosition>{{kP0, 7}}));  // sent, then aborted
+  auto targets = t.rewind();
+  ASSERT_EQ(targets, (std::vector<CommitPosition>{{kP0, 4}}));
+  EXPECT_FALSE(t.complete(tickets[8]));  // the aborted transaction's records are dropped
+  EXPECT_FALSE(t.current(tickets[9]));
+  for (int64_t o = 4; o < 6; ++o) ASSERT_TRUE(t.complete(begin_ok(t, kP0, o)));
+  EXPECT_EQ(t.take_commits(), (std::vector<CommitPosition>{{kP0, 6}}));
+  // A second abort without a commit in between still goes back to 4.
+  EXPECT_EQ(t.rewind(), (std::vector<CommitPosition>{{kP0, 4}}));
+}
+
+TEST(OffsetTracker, MarkCommittedIgnoresPartitionsNoLongerAssigned) {
+  PartitionOffsetTracker t;
+  t.assign(kP0);
+  t.mark_committed({{kP1, 9}});
+  t.revoke(kP0);
+  t.assign(kP0);  // a new assignment: its committed position is unknown again
+  EXPECT_TRUE(t.rewind().empty());
+}
+
 }  // namespace
 }  // namespace newsflow::kafka
