@@ -5,11 +5,13 @@
 #include <cstdio>
 #include <optional>
 
+#include "app/dedup_state.h"
 #include "app/exit_codes.h"
 #include "app/run.h"
 #include "app/shutdown.h"
 #include "app/stage_registry.h"
 #include "graph/pipeline.h"
+#include "io/kafka/admin.h"
 #include "io/kafka/kafka_sink.h"
 #include "io/kafka/kafka_source.h"
 #include "io/kafka/probe.h"
@@ -54,6 +56,15 @@ int run_kafka(const AppConfig& config) {
   }
 
   auto stages = make_stages(config, config.stages);
+  // Dedup state (kafka.topics.dedup_state): the index is rebuilt from the whole topic before any
+  // input is consumed. Exactly-once: pass the transactional "produce to the state topic" here.
+  std::unique_ptr<DedupStateTopic> dedup_state;
+  try {
+    dedup_state = DedupStateTopic::start(stages, kc, consumer_props, producer_props);
+  } catch (const kafka::KafkaError& e) {
+    spdlog::error("dedup state: {}", e.what());
+    return exit_code::unavailable;
+  }
   kafka::PartitionOffsetTracker tracker;
   const size_t max_in_flight = std::max<size_t>(1, config.max_in_flight);
   const size_t buffer_cap = std::max<size_t>(max_in_flight, 1000);  // records fetched, not yet admitted
@@ -117,6 +128,9 @@ int run_kafka(const AppConfig& config) {
     } catch (const std::exception& e) {
       if (failure.empty()) failure = e.what();
     }
+    if (dedup_state && !dedup_state->flush(std::chrono::duration_cast<milliseconds>(deadline - Clock::now()) / 2)) {
+      spdlog::warn("dedup state: not every fingerprint was delivered before the shutdown deadline");
+    }
     if (!sink.flush(deadline - milliseconds(kc.shutdown_timeout_ms / 4))) {
       if (failure.empty()) failure = sink.healthy() ? "producer did not deliver everything before the shutdown deadline" : sink.failure();
     }
@@ -124,6 +138,7 @@ int run_kafka(const AppConfig& config) {
     source->set_revoke_drain_timeout(milliseconds(100));  // whatever could finish has finished
     const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
     source->close(std::max(left, milliseconds(100)));
+    if (dedup_state) dedup_state->stop();  // the follower feeds the stage: stop it before the graph goes
   }
   source.reset();
   if (!failure.empty()) {

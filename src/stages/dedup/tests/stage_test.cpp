@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include "core/settings.h"
 #include "stages/dedup/dedup_stage.h"
 #include "stages/dedup/tests/fixtures.h"
@@ -155,6 +157,34 @@ TEST(DedupStageFactory, ReadsSettingsAndRejectsBadValues) {
   Settings unknown(YAML::Load("{windw_hours: 3}"), "dedup");
   make_dedup_stage(unknown);
   EXPECT_THROW(unknown.finish(), ConfigError);
+}
+
+// The unknown-key error lists every valid key, not only the ones the file happened to set.
+TEST(DedupStageFactory, UnknownKeyListsAllValidKeys) {
+  Settings s(YAML::Load("{window_hours: 3, windw_hours: 3}"), "dedup");
+  make_dedup_stage(s);
+  try {
+    s.finish();
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("dedup.windw_hours"), std::string::npos) << msg;
+    for (const char* key : {"action", "window_hours", "clock", "max_entries", "threshold", "shingle_words", "bands",
+                            "rows", "signature", "max_candidates_per_band", "max_entries_per_band_key", "min_words",
+                            "state_file"}) {
+      EXPECT_NE(msg.find(key), std::string::npos) << key << " missing from: " << msg;
+    }
+  }
+}
+
+// An environment override applies to a key the file does not set (it used to be skipped).
+TEST(DedupStageFactory, EnvironmentOverridesAbsentKey) {
+  ::setenv("NEWSFLOW_DEDUP_MAX_ENTRIES", "1234", 1);
+  Settings s(YAML::Load("{}"), "dedup");
+  const DedupConfig c = read_dedup_config(s);
+  ::unsetenv("NEWSFLOW_DEDUP_MAX_ENTRIES");
+  EXPECT_EQ(c.index.max_entries, 1234u);
+  EXPECT_NO_THROW(s.finish());
 }
 
 TEST(DedupStageRobustness, ArbitraryInputDoesNotThrow) {
