@@ -99,6 +99,11 @@ StateTopicReader::StateTopicReader(const Properties& props, std::string topic) :
   p["enable.auto.offset.store"] = "false";
   p["enable.partition.eof"] = "true";
   p["auto.offset.reset"] = "earliest";
+  // The rebuild reads the whole topic at once: bigger fetches than librdkafka's 1 MB per
+  // partition (unless kafka.consumer sets them).
+  p.emplace("fetch.message.max.bytes", "8388608");
+  p.emplace("fetch.max.bytes", "67108864");
+  p.emplace("queued.max.messages.kbytes", "262144");
   ConfPtr conf = make_conf(p, "kafka.consumer");
   rk_ = make_client(RD_KAFKA_CONSUMER, std::move(conf), p, "kafka.consumer");
   rd_kafka_poll_set_consumer(rk_.get());

@@ -71,8 +71,8 @@ void DedupIndex::grow(size_t new_cap) {
   if (new_cap == 0) {
     new_cap = ring_cap_ == 0 ? std::min(kInitialCapacity, cfg_.max_entries) : std::min(ring_cap_ * 2, cfg_.max_entries);
   }
-  std::vector<Entry> ring(new_cap);
-  std::vector<uint16_t> sigs(new_cap * sig_len_);
+  decltype(ring_) ring(new_cap);
+  decltype(sigs_) sigs(new_cap * sig_len_);
   for (size_t i = 0; i < count_; ++i) {
     const size_t from = (head_ + i) % ring_cap_;
     ring[i] = ring_[from];
@@ -171,7 +171,28 @@ void DedupIndex::insert(const Fingerprint& fp, uint32_t cluster) {
   index_entry(slot);
 }
 
+void DedupIndex::prefetch(const Fingerprint& fp) const {
+  if (fp.url_hash != 0) tables_[0].prefetch(mix64(low32(fp.url_hash)));
+  tables_[1].prefetch(mix64(low32(fp.text_hash)));
+  if (fp.has_sketch && fp.signature_len == sig_len_) {
+    for (int b = 0; b < cfg_.sketch.bands; ++b) {
+      tables_[2 + static_cast<size_t>(b)].prefetch(
+          band_hash(static_cast<size_t>(b), band_key(fp.sig, b, cfg_.sketch.rows)));
+    }
+  }
+  // The entry an insert into a full ring evicts: its table slots too.
+  if (count_ == ring_cap_ && count_ > 0) {
+    const Entry& e = ring_[head_];
+    if (e.url_hash != 0) tables_[0].prefetch(mix64(e.url_hash));
+    tables_[1].prefetch(mix64(e.text_hash));
+    if (has_sketch(e)) {
+      for (size_t t = 2; t < tables_.size(); ++t) tables_[t].prefetch(table_hash(t, e, sig_of(static_cast<uint32_t>(head_))));
+    }
+  }
+}
+
 Match DedupIndex::find(const Fingerprint& fp) {
+  prefetch(fp);
   Match m;
   auto exact = [&](size_t table, uint64_t full, uint32_t Entry::*field, Match::Kind kind) {
     const uint32_t key = low32(full);

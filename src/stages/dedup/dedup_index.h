@@ -88,6 +88,7 @@ class DedupIndex {
   uint64_t table_hash(size_t table, const Entry& e, const uint16_t* sig) const;
   const uint16_t* sig_of(uint32_t slot) const { return sigs_.data() + static_cast<size_t>(slot) * sig_len_; }
   void index_entry(uint32_t slot);
+  void prefetch(const Fingerprint& fp) const;
   void evict_oldest();
   void grow(size_t new_cap = 0);
   void release_cluster(uint32_t c);
@@ -97,8 +98,8 @@ class DedupIndex {
 
   IndexConfig cfg_;
   size_t sig_len_;
-  std::vector<Entry> ring_;
-  std::vector<uint16_t> sigs_;
+  std::vector<Entry, BigAlloc<Entry>> ring_;
+  std::vector<uint16_t, BigAlloc<uint16_t>> sigs_;
   size_t ring_cap_ = 0;
   size_t head_ = 0;
   size_t count_ = 0;
