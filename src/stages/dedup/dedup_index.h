@@ -89,6 +89,7 @@ class DedupIndex {
   const uint16_t* sig_of(uint32_t slot) const { return sigs_.data() + static_cast<size_t>(slot) * sig_len_; }
   void index_entry(uint32_t slot);
   void prefetch(const Fingerprint& fp) const;
+  void grow_text_table(uint32_t except);  // rehash at twice the size; `except` is inserted by the caller
   void evict_oldest();
   void grow(size_t new_cap = 0);
   void release_cluster(uint32_t c);
@@ -103,7 +104,8 @@ class DedupIndex {
   size_t ring_cap_ = 0;
   size_t head_ = 0;
   size_t count_ = 0;
-  std::vector<RefTable> tables_;  // 0: url, 1: text, 2..: bands
+  size_t unsketched_ = 0;  // live entries without a sketch: the only ones in the text table
+  std::vector<RefTable> tables_;  // 0: url, 1: text (entries without a sketch only), 2..: bands
 
   std::vector<Cluster> clusters_;
   std::vector<uint32_t> free_clusters_;
