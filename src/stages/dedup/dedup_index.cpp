@@ -96,8 +96,9 @@ void DedupIndex::grow(size_t new_cap) {
   ring_cap_ = new_cap;
   head_ = 0;
   // Tables at <= 90 % load once the ring is full (Robin Hood probes stay short up to there).
-  for (RefTable& t : tables_) t.reset(new_cap * 10 / 9 + 1);
-  tables_[1].reset(std::max<size_t>(64, unsketched_ * 2));  // grows on demand
+  for (size_t t = 0; t < tables_.size(); ++t) {
+    tables_[t].reset(t == 1 ? std::max<size_t>(64, unsketched_ * 2) : new_cap * 10 / 9 + 1);  // text: grows on demand
+  }
   for (size_t i = 0; i < count_; ++i) index_entry(static_cast<uint32_t>(i));
 }
 

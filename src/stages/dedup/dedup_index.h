@@ -17,7 +17,7 @@ namespace newsflow::dedup {
 
 struct IndexConfig {
   SketchParams sketch;
-  double threshold = 0.3;                     // minimum estimated Jaccard for a near duplicate
+  double threshold = 0.4;                     // minimum estimated Jaccard for a near duplicate (4 of 10 values)
   int64_t window_ms = 72LL * 3600 * 1000;     // entries older than watermark - window are evicted
   size_t max_entries = 1'000'000;             // at most RefTable::kMaxRef
   int max_candidates_per_band = 16;           // candidates checked per band

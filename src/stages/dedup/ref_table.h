@@ -19,7 +19,7 @@ class RefTable {
   static constexpr uint32_t kMaxRef = (1u << 24) - 1;
 
   void reset(size_t capacity) {
-    slots_.assign(capacity < 8 ? 8 : capacity, kEmpty);
+    decltype(slots_)(capacity < 8 ? 8 : capacity, kEmpty).swap(slots_);  // assign() would keep a larger block
     size_ = 0;
   }
   size_t capacity() const { return slots_.size(); }
