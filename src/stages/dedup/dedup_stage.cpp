@@ -107,11 +107,19 @@ void DedupStage::process(Article& a) {
   bool keep = true;  // whether the index keeps this article as an entry
   if (last_match_.kind != Match::Kind::none && index_.cluster(last_match_.cluster).root_id == a.id) {
     // The cluster's own first article again: a redelivery after a restart (at-least-once) or an
-    // aborted transaction. It is still the original, not a copy of itself; it is indexed already.
+    // aborted transaction. It is still the original, not a copy of itself, and is indexed already;
+    // its record is written again (after an abort the first one was discarded; otherwise
+    // compaction keeps one of the two, same key).
     const Cluster& cl = index_.cluster(last_match_.cluster);
     info.cluster_id = a.id;
     info.first_seen_at = format_rfc3339(cl.first_seen_ms);
     keep = false;
+    if (log_) {
+      record_.root_id.clear();
+      record_.first_seen_ms = cl.first_seen_ms;
+      record_.id = a.id;
+      log_->append(record_);
+    }
   } else if (last_match_.kind == Match::Kind::none) {
     const auto published = parse_rfc3339_ms(a.published_at);
     const int64_t first_seen = published ? *published : now;

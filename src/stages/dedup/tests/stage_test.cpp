@@ -200,3 +200,40 @@ TEST(DedupStageRobustness, ArbitraryInputDoesNotThrow) {
     }
   }
 }
+
+// What reaches the state topic: kept articles only, keyed by content; a re-run of a cluster's
+// first article (redelivery, aborted transaction) is still unique and is written again.
+TEST(DedupStageLog, AppendsKeptArticlesAndRerunRoots) {
+  std::vector<std::pair<std::string, std::string>> written;
+  auto log = std::make_unique<StreamFingerprintLog>(
+      [&](std::string_view k, std::string_view v) { written.emplace_back(std::string(k), std::string(v)); }, nullptr);
+  DedupStage s(test_config(), std::move(log));
+  Article x = make_article("x", kTitle, original_body());
+  s.process(x);
+  ASSERT_EQ(written.size(), 1u);
+  EXPECT_EQ(written[0].first.size(), 16u);
+  const auto rec = decode(written[0].second);
+  ASSERT_TRUE(rec.has_value());
+  EXPECT_EQ(rec->id, "x");
+  EXPECT_EQ(state_key(*rec), written[0].first);
+
+  Article again = make_article("x", kTitle, original_body());
+  s.process(again);
+  EXPECT_EQ(again.dedup->status, DedupInfo::Status::unique);
+  EXPECT_EQ(again.dedup->cluster_id, "x");
+  ASSERT_EQ(written.size(), 2u);
+  EXPECT_EQ(written[1].first, written[0].first);  // same key: compaction keeps one
+
+  Article copy = make_article("y", kTitle, original_body());
+  s.process(copy);
+  EXPECT_EQ(copy.dedup->status, DedupInfo::Status::exact_duplicate);
+  EXPECT_EQ(copy.dedup->duplicate_of, "x");
+  EXPECT_EQ(written.size(), 2u);  // exact copies are never written
+
+  Article near = make_article("z", "Another headline", "By A. Reporter\n\n" + original_body());
+  s.process(near);
+  EXPECT_EQ(near.dedup->status, DedupInfo::Status::near_duplicate);
+  ASSERT_EQ(written.size(), 3u);
+  EXPECT_NE(written[2].first, written[0].first);
+  EXPECT_EQ(decode(written[2].second)->root_id, "x");
+}
