@@ -29,6 +29,20 @@ bool should_log(int64_t n) { return n == 1 || n % 1000 == 0; }
 
 constexpr size_t kBatch = 1024;
 
+bool retriable(rd_kafka_resp_err_t err) {
+  switch (err) {
+    case RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION:
+    case RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE:
+    case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:  // metadata not propagated yet (the topic exists)
+    case RD_KAFKA_RESP_ERR__TIMED_OUT:
+    case RD_KAFKA_RESP_ERR__TRANSPORT:
+    case RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT:
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 // --- producer -------------------------------------------------------------------------------
@@ -120,23 +134,35 @@ StateReplayStats StateTopicReader::replay(const StateRecordFn& fn, milliseconds 
   const auto t0 = Clock::now();
   StateReplayStats st;
   std::unique_ptr<rd_kafka_topic_t, TopicDeleter> th(rd_kafka_topic_new(rk_.get(), topic_.c_str(), nullptr));
-  const rd_kafka_metadata_t* md = nullptr;
-  rd_kafka_resp_err_t err = rd_kafka_metadata(rk_.get(), 0, th.get(), &md, ms(timeout));
-  if (err) throw KafkaError("state topic " + topic_ + ": metadata: " + rd_kafka_err2str(err));
-  const bool missing = md->topic_cnt != 1 || md->topics[0].err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
-                       md->topics[0].partition_cnt == 0;
-  const rd_kafka_resp_err_t topic_err = md->topic_cnt == 1 ? md->topics[0].err : RD_KAFKA_RESP_ERR_NO_ERROR;
-  st.partitions = md->topic_cnt == 1 ? md->topics[0].partition_cnt : 0;
-  rd_kafka_metadata_destroy(md);
-  if (missing) throw ConfigError("state topic '" + topic_ + "' does not exist (create it, compacted)");
-  if (topic_err) throw KafkaError("state topic " + topic_ + ": " + rd_kafka_err2str(topic_err));
+  const auto deadline = Clock::now() + timeout;
+  rd_kafka_resp_err_t err;
+  for (;;) {
+    const rd_kafka_metadata_t* md = nullptr;
+    err = rd_kafka_metadata(rk_.get(), 0, th.get(), &md, ms(timeout));
+    if (err) throw KafkaError("state topic " + topic_ + ": metadata: " + rd_kafka_err2str(err));
+    const bool missing = md->topic_cnt != 1 || md->topics[0].err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
+                         md->topics[0].partition_cnt == 0;
+    const rd_kafka_resp_err_t topic_err = md->topic_cnt == 1 ? md->topics[0].err : RD_KAFKA_RESP_ERR_NO_ERROR;
+    st.partitions = md->topic_cnt == 1 ? md->topics[0].partition_cnt : 0;
+    rd_kafka_metadata_destroy(md);
+    if (missing) throw ConfigError("state topic '" + topic_ + "' does not exist (create it, compacted)");
+    if (!topic_err) break;
+    if (!retriable(topic_err) || Clock::now() >= deadline) {
+      throw KafkaError("state topic " + topic_ + ": " + rd_kafka_err2str(topic_err));
+    }
+    std::this_thread::sleep_for(milliseconds(100));  // e.g. leader not available yet
+  }
 
   // The end to read to: the high watermarks now. Later records are read too, but not waited for.
   std::set<int32_t> pending;
   std::unique_ptr<rd_kafka_topic_partition_list_t, ListDeleter> list(rd_kafka_topic_partition_list_new(st.partitions));
   for (int32_t p = 0; p < st.partitions; ++p) {
     int64_t low = -1, high = -1;
-    err = rd_kafka_query_watermark_offsets(rk_.get(), topic_.c_str(), p, &low, &high, ms(timeout));
+    // A new topic or a leader change answers "not leader" for a moment: retry until the deadline.
+    while ((err = rd_kafka_query_watermark_offsets(rk_.get(), topic_.c_str(), p, &low, &high, ms(timeout))) &&
+           retriable(err) && Clock::now() < deadline) {
+      std::this_thread::sleep_for(milliseconds(100));
+    }
     if (err) throw KafkaError("state topic " + topic_ + "/" + std::to_string(p) + ": end offset: " + rd_kafka_err2str(err));
     st.end_offsets[p] = high;
     if (high > low) pending.insert(p);
