@@ -20,7 +20,7 @@
 #   KAFKA_LARGE_MESSAGE_BYTES [8388608]: max.message.bytes of the raw and DLQ topics
 #   KAFKA_TOPIC_RAW [news.articles.raw]  KAFKA_TOPIC_ENRICHED [news.articles.enriched]
 #   KAFKA_TOPIC_DUPLICATES [news.articles.duplicates]  KAFKA_TOPIC_DLQ [news.articles.dlq]
-#   KAFKA_TOPIC_DEDUP_STATE [news.dedup.state]
+#   KAFKA_TOPIC_DEDUP_STATE [news.dedup.state]  KAFKA_DEDUP_STATE_RETENTION_MS [259200000]: the dedup window
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -245,13 +245,15 @@ cmd_status() {
 cmd_create_topics() {
   answers || die "no broker answers on $BOOTSTRAP (run: $0 start)"
   local parts="${KAFKA_PARTITIONS:-4}" large="${KAFKA_LARGE_MESSAGE_BYTES:-8388608}"
-  # name|config,config...   (raw and DLQ must hold an oversized article byte-for-byte)
+  # name|config config...   (raw and DLQ must hold an oversized article byte-for-byte; the dedup
+  # state is keyed by content, so compaction alone would keep every story ever seen: it is also
+  # deleted after the dedup window, 72 h)
   local specs=(
     "${KAFKA_TOPIC_RAW:-news.articles.raw}|max.message.bytes=$large"
     "${KAFKA_TOPIC_ENRICHED:-news.articles.enriched}|"
     "${KAFKA_TOPIC_DUPLICATES:-news.articles.duplicates}|"
     "${KAFKA_TOPIC_DLQ:-news.articles.dlq}|max.message.bytes=$large"
-    "${KAFKA_TOPIC_DEDUP_STATE:-news.dedup.state}|cleanup.policy=compact"
+    "${KAFKA_TOPIC_DEDUP_STATE:-news.dedup.state}|cleanup.policy=compact,delete retention.ms=${KAFKA_DEDUP_STATE_RETENTION_MS:-259200000}"
   )
   local existing
   existing="$(tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$BOOTSTRAP" --list)" \
@@ -268,7 +270,7 @@ cmd_create_topics() {
     fi
     local args=(--bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic "$name"
                 --partitions "$parts" --replication-factor 1)
-    for c in ${configs//,/ }; do args+=(--config "$c"); done
+    for c in $configs; do args+=(--config "$c"); done
     tool org.apache.kafka.tools.TopicCommand "${args[@]}" >/dev/null 2>"$errs/${#names[@]}" &
     pids+=($!)
     names+=("$name${configs:+ ($configs)}")

@@ -6,11 +6,13 @@
 #include <cstdio>
 #include <optional>
 
+#include "app/dedup_state.h"
 #include "app/exit_codes.h"
 #include "app/run.h"
 #include "app/shutdown.h"
 #include "app/stage_registry.h"
 #include "graph/pipeline.h"
+#include "io/kafka/admin.h"
 #include "io/kafka/kafka_sink.h"
 #include "io/kafka/exactly_once.h"
 #include "io/kafka/kafka_source.h"
@@ -71,14 +73,25 @@ int run_kafka(const AppConfig& config) {
   }
 
   auto stages = make_stages(config, config.stages);
+  // Dedup state (kafka.topics.dedup_state): the index is rebuilt from the whole topic before any
+  // input is consumed. Exactly-once: each state record rides on its article and the sink produces
+  // it in the same transaction as the output and the input offset.
+  std::unique_ptr<DedupStateTopic> dedup_state;
+  try {
+    dedup_state = DedupStateTopic::start(stages, kc, consumer_props, producer_props, exactly_once);
+  } catch (const kafka::KafkaError& e) {
+    spdlog::error("dedup state: {}", e.what());
+    return exit_code::unavailable;
+  }
   kafka::PartitionOffsetTracker tracker;
   const size_t max_in_flight = std::max<size_t>(1, config.max_in_flight);
   const size_t buffer_cap = std::max<size_t>(max_in_flight, 1000);  // records fetched, not yet admitted
   // Records count from receipt to their delivery report: the graph plus the producer queue.
   const auto revoke_drain = milliseconds(std::min<int64_t>(10000, kc.shutdown_timeout_ms / 2));
 
-  kafka::KafkaSink sink(producer_props, {kc.topics.output, kc.topics.duplicates, kc.topics.dlq}, tracker, &metrics,
-                        kafka::kDefaultMaxOutputBytes, txn_options);
+  const kafka::KafkaSinkTopics sink_topics{kc.topics.output, kc.topics.duplicates, kc.topics.dlq,
+                                           dedup_state ? kc.topics.dedup_state : ""};
+  kafka::KafkaSink sink(producer_props, sink_topics, tracker, &metrics, kafka::kDefaultMaxOutputBytes, txn_options);
   if (exactly_once) {
     try {  // fences an older instance with the same transactional.id and aborts its open transaction
       sink.init_transactions(milliseconds(kc.startup_timeout_ms));
@@ -154,6 +167,9 @@ int run_kafka(const AppConfig& config) {
     } catch (const std::exception& e) {
       if (failure.empty()) failure = e.what();
     }
+    if (dedup_state && !dedup_state->flush(std::chrono::duration_cast<milliseconds>(deadline - Clock::now()) / 2)) {
+      spdlog::warn("dedup state: not every fingerprint was delivered before the shutdown deadline");
+    }
     if (!sink.flush(deadline - milliseconds(kc.shutdown_timeout_ms / 4))) {
       if (failure.empty()) failure = sink.healthy() ? "producer did not deliver everything before the shutdown deadline" : sink.failure();
     }
@@ -170,6 +186,7 @@ int run_kafka(const AppConfig& config) {
     source->set_revoke_drain_timeout(milliseconds(100));  // whatever could finish has finished
     const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
     source->close(std::max(left, milliseconds(100)));
+    if (dedup_state) dedup_state->stop();  // the follower feeds the stage: stop it before the graph goes
   }
   source.reset();
   if (!failure.empty()) {

@@ -137,6 +137,10 @@ struct Article {
   Route route = Route::output;
   std::optional<Error> error;  // set when route == dead_letter
 
+  // A record for the dedup state topic that must be produced together with this article's output
+  // (exactly-once: in the same transaction). Empty key = none. Set by the dedup stage.
+  std::string state_key, state_value;
+
   std::string output;  // the serialised enriched message, filled by the graph just before the sink
 
   std::string_view text(Field f) const { return f == Field::title ? title : body; }

@@ -161,6 +161,23 @@ rd_kafka_resp_err_t KafkaSink::produce(Delivery* d, const std::string& topic, bo
   }
 }
 
+rd_kafka_resp_err_t KafkaSink::produce_state(const Article& a) {
+  if (a.state_key.empty() || topics_.dedup_state.empty()) return RD_KAFKA_RESP_ERR_NO_ERROR;
+  for (;;) {
+    const rd_kafka_resp_err_t err = rd_kafka_producev(
+        rk_.get(), RD_KAFKA_V_TOPIC(topics_.dedup_state.c_str()),
+        RD_KAFKA_V_KEY(const_cast<char*>(a.state_key.data()), a.state_key.size()),
+        RD_KAFKA_V_VALUE(const_cast<char*>(a.state_value.data()), a.state_value.size()),
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(nullptr), RD_KAFKA_V_END);
+    if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) return err;
+    if (failed_.load()) throw std::runtime_error(failure());
+    if (Clock::now().time_since_epoch().count() >= deadline_ns_.load()) {
+      throw std::runtime_error("producer queue still full at the shutdown deadline");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
+
 bool KafkaSink::produce_dead_letter(Delivery* d, bool retry_later) {
   rd_kafka_resp_err_t err = produce(d, topics_.dlq, !retry_later);
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return false;
@@ -222,6 +239,14 @@ void KafkaSink::deliver_transactional(Article& a) {
   // partition's owner reads it again from the committed offset.
   if (txn_abort_needed_.load() || !tracker_.current(ticket)) return;
   if (a.route == Route::drop) {
+    if (const rd_kafka_resp_err_t err = produce_state(a); err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      if (err != RD_KAFKA_RESP_ERR__STATE) {
+        fail(fmt::format("cannot produce to {}: {}", topics_.dedup_state, rd_kafka_err2str(err)));
+        throw std::runtime_error(failure());
+      }
+      txn_abort_needed_.store(true);
+      return;
+    }
     tracker_.complete(ticket);
     ++txn_records_;
     ++counts_.dropped;
@@ -259,7 +284,8 @@ void KafkaSink::deliver_transactional(Article& a) {
   const std::string& topic = d->route == Route::dead_letter ? topics_.dlq
                              : d->route == Route::duplicates ? topics_.duplicates
                                                              : topics_.output;
-  const rd_kafka_resp_err_t err = produce(d, topic, true);
+  rd_kafka_resp_err_t err = produce_state(a);  // the index kept it: its fingerprint commits with it
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) err = produce(d, topic, true);
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
     tracker_.complete(ticket);  // its offset goes with this transaction
     ++txn_records_;
@@ -279,6 +305,12 @@ void KafkaSink::deliver_transactional(Article& a) {
 void KafkaSink::on_delivery(rd_kafka_t*, const rd_kafka_message_t* msg, void* opaque) {
   auto* self = static_cast<KafkaSink*>(opaque);
   auto* d = static_cast<Delivery*>(msg->_private);
+  if (!d) {  // a dedup state record (exactly-once): a failure fails the commit, which aborts
+    if (msg->err && msg->err != RD_KAFKA_RESP_ERR__PURGE_QUEUE && msg->err != RD_KAFKA_RESP_ERR__PURGE_INFLIGHT) {
+      spdlog::warn("dedup state record not delivered: {}", rd_kafka_err2str(msg->err));
+    }
+    return;
+  }
   if (msg->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
     if (!self->txn_) self->tracker_.complete(d->ticket);  // exactly-once: completed when produced
     const char* route = "output";

@@ -40,6 +40,7 @@ namespace newsflow::kafka {
 
 struct KafkaSinkTopics {
   std::string output, duplicates, dlq;
+  std::string dedup_state;  // exactly-once: where an article's state record goes (empty = dropped)
 };
 
 // Enriched outputs above this go to the DLQ (output_too_large): Kafka's default topic
@@ -115,6 +116,9 @@ class KafkaSink : public Sink {
   bool produce_dead_letter(Delivery* d, bool retry_later);
   // Produces d; on QUEUE_FULL waits (back-pressure) until the deadline. Returns the error.
   rd_kafka_resp_err_t produce(Delivery* d, const std::string& topic, bool block);
+  // The article's dedup state record into the open transaction (no delivery bookkeeping: a failed
+  // one fails the transaction's commit, which aborts and rewinds).
+  rd_kafka_resp_err_t produce_state(const Article& a);
   void poll_loop();
   void fail(const std::string& why);
   void deliver_transactional(Article& article);

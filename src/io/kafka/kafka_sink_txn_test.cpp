@@ -36,7 +36,7 @@ class TxnSinkTest : public ::testing::Test {
     ASSERT_NE(owner_, nullptr) << errstr;
     cluster_ = rd_kafka_mock_cluster_new(owner_.get(), 1);
     ASSERT_NE(cluster_, nullptr);
-    for (const char* t : {"in", "out", "dup", "dlq"}) ASSERT_EQ(rd_kafka_mock_topic_create(cluster_, t, 1, 1), 0);
+    for (const char* t : {"in", "out", "dup", "dlq", "state"}) ASSERT_EQ(rd_kafka_mock_topic_create(cluster_, t, 1, 1), 0);
     bootstrap_ = rd_kafka_mock_cluster_bootstraps(cluster_);
     group_.reset(rd_kafka_consumer_group_metadata_new("g"));
     Properties rp = {{"bootstrap.servers", bootstrap_}, {"log_level", "0"}};
@@ -55,7 +55,7 @@ class TxnSinkTest : public ::testing::Test {
     Properties producer = producer_properties(bootstrap_, user);
     apply_exactly_once(consumer, producer, {}, "newsflow-test");
     if (options.call_timeout == TransactionOptions{}.call_timeout) options.call_timeout = std::chrono::milliseconds(5000);
-    sink_ = std::make_unique<KafkaSink>(producer, KafkaSinkTopics{"out", "dup", "dlq"}, tracker_, &metrics_,
+    sink_ = std::make_unique<KafkaSink>(producer, KafkaSinkTopics{"out", "dup", "dlq", "state"}, tracker_, &metrics_,
                                         kDefaultMaxOutputBytes, options);
     sink_->init_transactions(std::chrono::seconds(20));
     tracker_.assign(kIn);
@@ -68,8 +68,10 @@ class TxnSinkTest : public ::testing::Test {
     deliver_ticket(ticket);
     return ticket;
   }
-  void deliver_ticket(const OffsetTicket& ticket) {
+  void deliver_ticket(const OffsetTicket& ticket, std::string state_key = {}) {
     Article a;
+    a.state_key = std::move(state_key);
+    a.state_value = "fingerprint";
     a.record.position.topic = kIn.topic;
     a.record.position.partition = kIn.partition;
     a.record.position.offset = ticket.offset;
@@ -127,6 +129,17 @@ TEST_F(TxnSinkTest, CommitSendsTheProducedPrefixAndBeginsAgain) {
   EXPECT_TRUE(out.aborted);
   EXPECT_EQ(metrics_.transactions_aborted().Value(), 1);
   EXPECT_EQ(out.rewind, (std::vector<CommitPosition>{{kIn, 5}}));
+}
+
+TEST_F(TxnSinkTest, DedupStateRecordsGoIntoTheArticlesTransaction) {
+  make_sink();
+  OffsetTicket t;
+  ASSERT_EQ(tracker_.begin(kIn.topic, kIn.partition, 0, t), PartitionOffsetTracker::Begin::accepted);
+  deliver_ticket(t, "00000000000000aa");
+  deliver(1);  // no state record: nothing extra produced
+  ASSERT_TRUE(sink_->commit_transaction(group_.get()).committed);
+  EXPECT_EQ(produced("out"), 2);
+  EXPECT_EQ(produced("state"), 1);
 }
 
 TEST_F(TxnSinkTest, RetriableCommitTimeoutIsCalledAgain) {

@@ -128,7 +128,7 @@ TEST_F(StatisticsOnMockCluster, ProducerStatisticsReachTheCollectorAndGoWithTheH
   PartitionOffsetTracker tracker;
   {
     KafkaSink sink(producer_properties(bootstrap_, {{"client.id", "statsprod"}, {"log_level", "0"}}),
-                   {"stats.out", "stats.out", "stats.out"}, tracker, nullptr);
+                   {"stats.out", "stats.out", "stats.out", ""}, tracker, nullptr);
     ASSERT_TRUE(eventually([&] { return mentions(exposition(stats), R"(client="statsprod#producer-)"); }));
     const auto text = exposition(stats);
     EXPECT_TRUE(mentions(text, "newsflow_kafka_producer_queue_max_messages{")) << text;
@@ -170,11 +170,11 @@ TEST_F(StatisticsOnMockCluster, UserIntervalZeroTurnsStatisticsOff) {
   StatisticsRoute route(stats, 50);
   PartitionOffsetTracker tracker;
   KafkaSink sink(producer_properties(bootstrap_, {{"client.id", "quiet"}, {"statistics.interval.ms", "0"}}),
-                 {"stats.out", "stats.out", "stats.out"}, tracker, nullptr);
+                 {"stats.out", "stats.out", "stats.out", ""}, tracker, nullptr);
   // A second producer on the route's interval: once it has reported a few times, the quiet one
   // had the time to.
   KafkaSink loud(producer_properties(bootstrap_, {{"client.id", "loud"}}),
-                 {"stats.out", "stats.out", "stats.out"}, tracker, nullptr);
+                 {"stats.out", "stats.out", "stats.out", ""}, tracker, nullptr);
   ASSERT_TRUE(eventually([&] { return mentions(exposition(stats), R"(client="loud#producer-)"); }));
   // stats_updates_total counts documents: wait for a few more from the loud one.
   auto updates = [&] {

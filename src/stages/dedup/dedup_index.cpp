@@ -49,8 +49,12 @@ uint64_t DedupIndex::table_hash(size_t table, const Entry& e, const uint16_t* si
 void DedupIndex::index_entry(uint32_t slot) {
   const Entry& e = ring_[slot];
   if (e.url_hash != 0) tables_[0].insert(mix64(e.url_hash), slot);
-  tables_[1].insert(mix64(e.text_hash), slot);
-  if (has_sketch(e)) {
+  if (!has_sketch(e)) {
+    // Only entries without a sketch go in the text table: an exact text copy of a sketched
+    // entry has the same signature, so it is among the band candidates (checked in find()).
+    if (tables_[1].size() + 1 > tables_[1].capacity() * 9 / 10) grow_text_table(slot);
+    tables_[1].insert(mix64(e.text_hash), slot);
+  } else {
     const uint16_t* sig = sig_of(slot);
     const int rows = cfg_.sketch.rows;
     for (size_t t = 2; t < tables_.size(); ++t) {
@@ -59,6 +63,15 @@ void DedupIndex::index_entry(uint32_t slot) {
       tables_[t].insert_capped(band_hash(t - 2, key), slot, cfg_.max_entries_per_band_key,
                                [&](uint32_t ref) { return band_key(sig_of(ref), b, rows) == key; });
     }
+  }
+}
+
+void DedupIndex::grow_text_table(uint32_t except) {
+  RefTable& t = tables_[1];
+  t.reset(std::max<size_t>(64, t.capacity() * 2));
+  for (size_t i = 0; i < count_; ++i) {
+    const auto slot = static_cast<uint32_t>((head_ + i) % ring_cap_);
+    if (slot != except && !has_sketch(ring_[slot])) t.insert(mix64(ring_[slot].text_hash), slot);
   }
 }
 
@@ -71,8 +84,8 @@ void DedupIndex::grow(size_t new_cap) {
   if (new_cap == 0) {
     new_cap = ring_cap_ == 0 ? std::min(kInitialCapacity, cfg_.max_entries) : std::min(ring_cap_ * 2, cfg_.max_entries);
   }
-  std::vector<Entry> ring(new_cap);
-  std::vector<uint16_t> sigs(new_cap * sig_len_);
+  decltype(ring_) ring(new_cap);
+  decltype(sigs_) sigs(new_cap * sig_len_);
   for (size_t i = 0; i < count_; ++i) {
     const size_t from = (head_ + i) % ring_cap_;
     ring[i] = ring_[from];
@@ -82,8 +95,10 @@ void DedupIndex::grow(size_t new_cap) {
   sigs_.swap(sigs);
   ring_cap_ = new_cap;
   head_ = 0;
-  // Tables at <= 80 % load once the ring is full.
-  for (RefTable& t : tables_) t.reset(new_cap * 5 / 4 + 1);
+  // Tables at <= 90 % load once the ring is full (Robin Hood probes stay short up to there).
+  for (size_t t = 0; t < tables_.size(); ++t) {
+    tables_[t].reset(t == 1 ? std::max<size_t>(64, unsketched_ * 2) : new_cap * 10 / 9 + 1);  // text: grows on demand
+  }
   for (size_t i = 0; i < count_; ++i) index_entry(static_cast<uint32_t>(i));
 }
 
@@ -97,8 +112,10 @@ void DedupIndex::evict_oldest() {
   const auto slot = static_cast<uint32_t>(head_);
   const Entry& e = ring_[slot];
   if (e.url_hash != 0) tables_[0].erase(mix64(e.url_hash), slot);
-  tables_[1].erase(mix64(e.text_hash), slot);
-  if (has_sketch(e)) {
+  if (!has_sketch(e)) {
+    tables_[1].erase(mix64(e.text_hash), slot);
+    --unsketched_;
+  } else {
     for (size_t t = 2; t < tables_.size(); ++t) tables_[t].erase(table_hash(t, e, sig_of(slot)), slot);
   }
   release_cluster(cluster_of(e));
@@ -165,13 +182,34 @@ void DedupIndex::insert(const Fingerprint& fp, uint32_t cluster) {
   e.url_hash = fp.url_hash == 0 ? 0 : low32(fp.url_hash);
   e.time_s = to_seconds(fp.time_ms);
   e.cluster = cluster | (sketch ? kSketchBit : 0);
+  if (!sketch) ++unsketched_;
   std::copy_n(fp.sig.data(), sig_len_, sigs_.data() + static_cast<size_t>(slot) * sig_len_);
   ++count_;
   ++clusters_[cluster].refs;
   index_entry(slot);
 }
 
+void DedupIndex::prefetch(const Fingerprint& fp) const {
+  if (fp.url_hash != 0) tables_[0].prefetch(mix64(low32(fp.url_hash)));
+  tables_[1].prefetch(mix64(low32(fp.text_hash)));
+  if (fp.has_sketch && fp.signature_len == sig_len_) {
+    for (int b = 0; b < cfg_.sketch.bands; ++b) {
+      tables_[2 + static_cast<size_t>(b)].prefetch(
+          band_hash(static_cast<size_t>(b), band_key(fp.sig, b, cfg_.sketch.rows)));
+    }
+  }
+  // The entry an insert into a full ring evicts: its table slots too.
+  if (count_ == ring_cap_ && count_ > 0) {
+    const Entry& e = ring_[head_];
+    if (e.url_hash != 0) tables_[0].prefetch(mix64(e.url_hash));
+    if (has_sketch(e)) {
+      for (size_t t = 2; t < tables_.size(); ++t) tables_[t].prefetch(table_hash(t, e, sig_of(static_cast<uint32_t>(head_))));
+    }
+  }
+}
+
 Match DedupIndex::find(const Fingerprint& fp) {
+  prefetch(fp);
   Match m;
   auto exact = [&](size_t table, uint64_t full, uint32_t Entry::*field, Match::Kind kind) {
     const uint32_t key = low32(full);
@@ -203,6 +241,20 @@ Match DedupIndex::find(const Fingerprint& fp) {
       if (std::find(candidates_.begin(), candidates_.end(), ref) == candidates_.end()) candidates_.push_back(ref);
       return ++seen < cfg_.max_candidates_per_band;
     });
+  }
+  // An exact text copy of a sketched entry is one of its candidates (same words, same signature):
+  // the sketched entries are not in the text table.
+  const uint32_t text_key = low32(fp.text_hash);
+  for (uint32_t ref : candidates_) {
+    if (ring_[ref].text_hash == text_key && (m.kind == Match::Kind::none || age(ref) < age(m.entry))) {
+      m.kind = Match::Kind::text;
+      m.entry = ref;
+    }
+  }
+  if (m.kind == Match::Kind::text) {
+    m.cluster = cluster_of(ring_[m.entry]);
+    m.similarity = 1.0;
+    return m;
   }
   const int n = static_cast<int>(sig_len_);
   for (uint32_t ref : candidates_) {

@@ -17,7 +17,7 @@ namespace newsflow::dedup {
 
 struct IndexConfig {
   SketchParams sketch;
-  double threshold = 0.3;                     // minimum estimated Jaccard for a near duplicate
+  double threshold = 0.4;                     // minimum estimated Jaccard for a near duplicate (4 of 10 values)
   int64_t window_ms = 72LL * 3600 * 1000;     // entries older than watermark - window are evicted
   size_t max_entries = 1'000'000;             // at most RefTable::kMaxRef
   int max_candidates_per_band = 16;           // candidates checked per band
@@ -88,6 +88,8 @@ class DedupIndex {
   uint64_t table_hash(size_t table, const Entry& e, const uint16_t* sig) const;
   const uint16_t* sig_of(uint32_t slot) const { return sigs_.data() + static_cast<size_t>(slot) * sig_len_; }
   void index_entry(uint32_t slot);
+  void prefetch(const Fingerprint& fp) const;
+  void grow_text_table(uint32_t except);  // rehash at twice the size; `except` is inserted by the caller
   void evict_oldest();
   void grow(size_t new_cap = 0);
   void release_cluster(uint32_t c);
@@ -97,12 +99,13 @@ class DedupIndex {
 
   IndexConfig cfg_;
   size_t sig_len_;
-  std::vector<Entry> ring_;
-  std::vector<uint16_t> sigs_;
+  std::vector<Entry, BigAlloc<Entry>> ring_;
+  std::vector<uint16_t, BigAlloc<uint16_t>> sigs_;
   size_t ring_cap_ = 0;
   size_t head_ = 0;
   size_t count_ = 0;
-  std::vector<RefTable> tables_;  // 0: url, 1: text, 2..: bands
+  size_t unsketched_ = 0;  // live entries without a sketch: the only ones in the text table
+  std::vector<RefTable> tables_;  // 0: url, 1: text (entries without a sketch only), 2..: bands
 
   std::vector<Cluster> clusters_;
   std::vector<uint32_t> free_clusters_;

@@ -10,46 +10,34 @@
 
 namespace newsflow::dedup {
 
-namespace {
-
-// Reads a key only when present: Settings::lookup in core returns a defined null node for a
-// missing key, so get_*() with a default throws "expected ..." on absent keys (reported upstream).
-template <class T, class Get>
-void read_if(Settings& s, const char* key, T& out, Get&& get) {
-  if (s.has(key)) out = static_cast<T>(get(key));
-}
-
-}  // namespace
-
 DedupConfig read_dedup_config(Settings& s) {
+  // Every key is read (with its default) so that finish() can list all of them as the valid keys.
   DedupConfig c;
-  std::string action = "annotate", clock = "processing_time";
-  read_if(s, "action", action, [&](const char* k) { return s.get_enum(k, "annotate", {"annotate", "route", "drop"}); });
+  const IndexConfig def;
+  const std::string action = s.get_enum("action", "annotate", {"annotate", "route", "drop"});
   c.action = action == "route" ? DedupConfig::Action::route
              : action == "drop" ? DedupConfig::Action::drop
                                 : DedupConfig::Action::annotate;
-  read_if(s, "clock", clock,
-          [&](const char* k) { return s.get_enum(k, "processing_time", {"processing_time", "published_at"}); });
+  const std::string clock = s.get_enum("clock", "processing_time", {"processing_time", "published_at"});
   c.clock = clock == "published_at" ? DedupConfig::Clock::published_at : DedupConfig::Clock::processing_time;
-  int64_t window_hours = 72;
-  read_if(s, "window_hours", window_hours, [&](const char* k) { return s.get_int(k, 72, 1, 24 * 365); });
-  c.index.window_ms = window_hours * 3600 * 1000;
-  read_if(s, "max_entries", c.index.max_entries, [&](const char* k) { return s.get_int(k, 0, 1, RefTable::kMaxRef); });
-  read_if(s, "threshold", c.index.threshold, [&](const char* k) { return s.get_double(k, 0, 0.0, 1.0); });
+  c.index.window_ms = s.get_int("window_hours", def.window_ms / 3'600'000, 1, 24 * 365) * 3600 * 1000;
+  c.index.max_entries = static_cast<size_t>(
+      s.get_int("max_entries", static_cast<int64_t>(def.max_entries), 1, RefTable::kMaxRef));
+  c.index.threshold = s.get_double("threshold", def.threshold, 0.0, 1.0);
   SketchParams& p = c.index.sketch;
-  read_if(s, "shingle_words", p.shingle_words, [&](const char* k) { return s.get_int(k, 0, 1, 16); });
-  read_if(s, "bands", p.bands, [&](const char* k) { return s.get_int(k, 0, 1, kMaxSignature); });
-  read_if(s, "rows", p.rows, [&](const char* k) { return s.get_int(k, 0, 1, kMaxSignature); });
-  read_if(s, "signature", p.signature, [&](const char* k) { return s.get_int(k, 0, 1, kMaxSignature); });
+  p.shingle_words = static_cast<int>(s.get_int("shingle_words", def.sketch.shingle_words, 1, 16));
+  p.bands = static_cast<int>(s.get_int("bands", def.sketch.bands, 1, kMaxSignature));
+  p.rows = static_cast<int>(s.get_int("rows", def.sketch.rows, 1, kMaxSignature));
+  p.signature = static_cast<int>(s.get_int("signature", def.sketch.signature, 1, kMaxSignature));
   if (p.bands * p.rows > p.signature) {
     throw ConfigError(s.path() + ".bands: bands * rows must not exceed signature");
   }
-  read_if(s, "max_candidates_per_band", c.index.max_candidates_per_band,
-          [&](const char* k) { return s.get_int(k, 0, 1, 4096); });
-  read_if(s, "max_entries_per_band_key", c.index.max_entries_per_band_key,
-          [&](const char* k) { return s.get_int(k, 0, 1, 4096); });
-  read_if(s, "min_words", c.min_words, [&](const char* k) { return s.get_int(k, 0, 1, 1000); });
-  read_if(s, "state_file", c.state_file, [&](const char* k) { return s.get_string(k, ""); });
+  c.index.max_candidates_per_band =
+      static_cast<int>(s.get_int("max_candidates_per_band", def.max_candidates_per_band, 1, 4096));
+  c.index.max_entries_per_band_key =
+      static_cast<int>(s.get_int("max_entries_per_band_key", def.max_entries_per_band_key, 1, 4096));
+  c.min_words = static_cast<int>(s.get_int("min_words", c.min_words, 1, 1000));
+  c.state_file = s.get_string("state_file", "");
   return c;
 }
 
@@ -106,6 +94,8 @@ void DedupStage::fingerprint(const Article& a, int64_t time_ms, Fingerprint& fp)
 }
 
 void DedupStage::process(Article& a) {
+  // Uncontended except while the follower drains a long queue of remote records (idle input).
+  std::lock_guard index_lock(index_mu_);
   if (remote_pending_.load(std::memory_order_acquire)) drain_remote();
   const int64_t now = now_ms();
   Fingerprint& fp = record_.fp;
@@ -115,7 +105,22 @@ void DedupStage::process(Article& a) {
 
   DedupInfo info;
   bool keep = true;  // whether the index keeps this article as an entry
-  if (last_match_.kind == Match::Kind::none) {
+  if (last_match_.kind != Match::Kind::none && index_.cluster(last_match_.cluster).root_id == a.id) {
+    // The cluster's own first article again: a redelivery after a restart (at-least-once) or an
+    // aborted transaction. It is still the original, not a copy of itself, and is indexed already;
+    // its record is written again (after an abort the first one was discarded; otherwise
+    // compaction keeps one of the two, same key).
+    const Cluster& cl = index_.cluster(last_match_.cluster);
+    info.cluster_id = a.id;
+    info.first_seen_at = format_rfc3339(cl.first_seen_ms);
+    keep = false;
+    if (log_ || state_on_articles_) {
+      record_.root_id.clear();
+      record_.first_seen_ms = cl.first_seen_ms;
+      record_.id = a.id;
+      persist(a);
+    }
+  } else if (last_match_.kind == Match::Kind::none) {
     const auto published = parse_rfc3339_ms(a.published_at);
     const int64_t first_seen = published ? *published : now;
     const uint32_t c = index_.add_cluster(a.id, first_seen);
@@ -140,15 +145,24 @@ void DedupStage::process(Article& a) {
       index_.insert(fp, last_match_.cluster);
     }
   }
-  if (keep && log_) {
+  if (keep && (log_ || state_on_articles_)) {
     record_.id = a.id;
-    log_->append(record_);
+    persist(a);
   }
   if (info.status != DedupInfo::Status::unique && a.route == Route::output) {
     if (cfg_.action == DedupConfig::Action::route) a.route = Route::duplicates;
     if (cfg_.action == DedupConfig::Action::drop) a.route = Route::drop;
   }
   a.dedup = std::move(info);
+}
+
+void DedupStage::persist(Article& a) {
+  if (state_on_articles_) {
+    state_key(record_, a.state_key);
+    encode(record_, a.state_value);
+  } else {
+    log_->append(record_);
+  }
 }
 
 void DedupStage::apply(const FingerprintRecord& r) {
@@ -162,17 +176,34 @@ void DedupStage::apply(const FingerprintRecord& r) {
   index_.insert(fp, *c);
 }
 
+void DedupStage::attach_log(std::unique_ptr<FingerprintLog> log) { log_ = std::move(log); }
+
 ReplayStats DedupStage::restore() {
   if (!log_) return {};
+  std::lock_guard index_lock(index_mu_);
   index_.reserve(cfg_.index.max_entries);
   return log_->replay([this](const FingerprintRecord& r) { apply(r); });
 }
 
 void DedupStage::offer_remote(FingerprintRecord record) {
   if (record.origin == origin_) return;  // our own record echoed back by the topic
+  size_t queued = 0;
+  {
+    std::lock_guard lock(remote_mu_);
+    remote_.push_back(std::move(record));
+    remote_pending_.store(true, std::memory_order_release);
+    queued = remote_.size();
+  }
+  // No articles arriving to drain the queue: apply it here so it stays bounded.
+  if (queued >= kMaxQueuedRemote) {
+    std::lock_guard index_lock(index_mu_);
+    drain_remote();
+  }
+}
+
+size_t DedupStage::remote_queued() const {
   std::lock_guard lock(remote_mu_);
-  remote_.push_back(std::move(record));
-  remote_pending_.store(true, std::memory_order_release);
+  return remote_.size();
 }
 
 void DedupStage::drain_remote() {

@@ -41,12 +41,21 @@ class DedupStage final : public Stage {
   bool concurrent() const override { return false; }  // owns the index: run serially, in order
   void process(Article& article) override;
 
+  // Replaces the log (Kafka mode attaches the state topic after the factory built the stage).
+  void attach_log(std::unique_ptr<FingerprintLog> log);
+  // Exactly-once: each state record goes onto its article (Article::state_key/state_value) for
+  // the sink to produce in the article's transaction, instead of to the log's append side. The
+  // log still serves restore().
+  void write_state_to_articles() { state_on_articles_ = true; }
   // Rebuilds the index from the attached log; call once before the first article.
   ReplayStats restore();
   // Applies one state record (replay, or another instance's record). Serial, like process().
   void apply(const FingerprintRecord& record);
-  // Thread-safe hand-off of another instance's record; applied before the next article.
+  // Thread-safe hand-off of another instance's record; applied before the next article (or by
+  // this call once kMaxQueuedRemote records wait: input may be idle for a long time).
   void offer_remote(FingerprintRecord record);
+  static constexpr size_t kMaxQueuedRemote = 4096;
+  size_t remote_queued() const;
 
   // Fingerprint of an article (exposed for tools and tests).
   void fingerprint(const Article& article, int64_t time_ms, Fingerprint& out);
@@ -61,10 +70,12 @@ class DedupStage final : public Stage {
   int64_t now_ms() const;
   int64_t article_time_ms(const Article& a, int64_t now) const;
   void drain_remote();
+  void persist(Article& a);  // the current record_ to the log, or onto the article
 
   DedupConfig cfg_;
   DedupIndex index_;
   std::unique_ptr<FingerprintLog> log_;
+  bool state_on_articles_ = false;
   uint64_t origin_;
   Match last_match_;
 
@@ -74,7 +85,8 @@ class DedupStage final : public Stage {
   std::vector<uint64_t> shingles_;
   FingerprintRecord record_;
 
-  std::mutex remote_mu_;
+  std::mutex index_mu_;  // process() / restore() / a draining offer_remote()
+  mutable std::mutex remote_mu_;
   std::vector<FingerprintRecord> remote_;
   std::atomic<bool> remote_pending_{false};
 };

@@ -125,4 +125,16 @@ bool decode(std::string_view bytes, FingerprintRecord& r) {
   return rd.done();
 }
 
+void state_key(const FingerprintRecord& r, std::string& out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.resize(16);
+  for (int i = 0; i < 16; ++i) out[static_cast<size_t>(i)] = kHex[(r.fp.text_hash >> (60 - 4 * i)) & 0xF];
+}
+
+std::string state_key(const FingerprintRecord& r) {
+  std::string out;
+  state_key(r, out);
+  return out;
+}
+
 }  // namespace newsflow::dedup

@@ -1,5 +1,5 @@
 // What the dedup index remembers about one article, and its compact, versioned binary form
-// (the value of a record in the compacted state topic `news.dedup.state`, key = article id).
+// (the value of a record in the compacted state topic `news.dedup.state`, key = state_key()).
 #pragma once
 
 #include <cstdint>
@@ -41,5 +41,12 @@ void encode(const FingerprintRecord& r, std::string& out);
 // capacity of `out`'s strings (replay decodes millions of records).
 bool decode(std::string_view bytes, FingerprintRecord& out);
 std::optional<FingerprintRecord> decode(std::string_view bytes);
+
+// The state-topic key: 16 lowercase hex digits of the normalised-text hash. Only articles the index
+// keeps are written (the first of each exact text; near copies each have their own text), so
+// one key is one distinct content: compaction keeps its latest record and drops a second copy
+// written by another instance in the race window, or by a re-run after a crash.
+std::string state_key(const FingerprintRecord& r);
+void state_key(const FingerprintRecord& r, std::string& out);
 
 }  // namespace newsflow::dedup

@@ -11,6 +11,27 @@ constexpr char kMagic[8] = {'N', 'F', 'D', 'E', 'D', 'U', 'P', '1'};
 
 }  // namespace
 
+void StreamFingerprintLog::append(const FingerprintRecord& record) {
+  state_key(record, key_);
+  encode(record, value_);
+  append_(key_, value_);
+}
+
+ReplayStats StreamFingerprintLog::replay(const std::function<void(const FingerprintRecord&)>& fn) {
+  ReplayStats st;
+  if (!source_) return st;
+  FingerprintRecord rec;
+  source_([&](std::string_view value) {
+    if (decode(value, rec)) {
+      fn(rec);
+      ++st.records;
+    } else {
+      ++st.skipped;
+    }
+  });
+  return st;
+}
+
 FileFingerprintLog::FileFingerprintLog(std::string path) : path_(std::move(path)) {
   out_ = std::fopen(path_.c_str(), "ab");
   if (!out_) throw std::runtime_error("dedup state file: cannot open " + path_);

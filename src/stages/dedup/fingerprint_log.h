@@ -1,12 +1,14 @@
 // Where the dedup index persists its state so it survives restarts and is shared by instances.
-// The Kafka implementation (src/io/) backs it with the compacted topic `news.dedup.state`
-// (key = article id, value = encode(record)); FileFingerprintLog backs it with a local file.
+// StreamFingerprintLog hands encoded records to a byte sink (Kafka mode: the compacted topic
+// `news.dedup.state`, key = state_key(record), value = encode(record); src/app/dedup_state.cpp);
+// FileFingerprintLog backs it with a local file.
 #pragma once
 
 #include <cstdio>
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "stages/dedup/fingerprint.h"
 
@@ -26,6 +28,24 @@ class FingerprintLog {
   // Feeds every stored record, oldest first, to `fn`. Called once at start-up, before consuming.
   virtual ReplayStats replay(const std::function<void(const FingerprintRecord&)>& fn) = 0;
   virtual void flush() {}
+};
+
+// Encodes each record and hands (key, value) bytes to `append`; replay reads from `source`,
+// which feeds stored values (any order) to its callback. Kafka mode uses it with the state topic;
+// it knows nothing about Kafka.
+class StreamFingerprintLog final : public FingerprintLog {
+ public:
+  using Append = std::function<void(std::string_view key, std::string_view value)>;
+  using Source = std::function<void(const std::function<void(std::string_view value)>&)>;
+  StreamFingerprintLog(Append append, Source source) : append_(std::move(append)), source_(std::move(source)) {}
+
+  void append(const FingerprintRecord& record) override;
+  ReplayStats replay(const std::function<void(const FingerprintRecord&)>& fn) override;
+
+ private:
+  Append append_;
+  Source source_;
+  std::string key_, value_;  // reused: append() runs once per kept article
 };
 
 // Append-only file of length-prefixed records: "NFDEDUP1" magic, then varint length + record.

@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "stages/dedup/big_alloc.h"
+
 namespace newsflow::dedup {
 
 class RefTable {
@@ -17,7 +19,7 @@ class RefTable {
   static constexpr uint32_t kMaxRef = (1u << 24) - 1;
 
   void reset(size_t capacity) {
-    slots_.assign(capacity < 8 ? 8 : capacity, kEmpty);
+    decltype(slots_)(capacity < 8 ? 8 : capacity, kEmpty).swap(slots_);  // assign() would keep a larger block
     size_ = 0;
   }
   size_t capacity() const { return slots_.size(); }
@@ -64,6 +66,10 @@ class RefTable {
     }
   }
 
+  // Starts loading the home slot of h (the index prefetches every table before probing them, so
+  // the cache misses overlap instead of queueing one after the other).
+  void prefetch(uint64_t h) const { __builtin_prefetch(slots_.data() + home(h)); }
+
   // Calls fn(ref) for each reference with the same home slot as h, until fn returns false.
   template <class Fn>
   void for_each(uint64_t h, Fn&& fn) const {
@@ -102,7 +108,7 @@ class RefTable {
   }
   size_t next(size_t i) const { return i + 1 == slots_.size() ? 0 : i + 1; }
 
-  std::vector<uint32_t> slots_;
+  std::vector<uint32_t, BigAlloc<uint32_t>> slots_;
   size_t size_ = 0;
   size_t overflows_ = 0;
 };

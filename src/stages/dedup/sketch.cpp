@@ -6,8 +6,9 @@
 
 namespace newsflow::dedup {
 uint32_t SketchParams::id() const {
-  // version 2 (one-permutation MinHash) of the shingle/MinHash scheme in the low byte
-  return 2u | (static_cast<uint32_t>(shingle_words) << 8) | (static_cast<uint32_t>(rows) << 16) |
+  // Scheme version in the low byte: 2 one-permutation MinHash, 3 the same over the cheaper word
+  // hashes of text_norm.cpp (different values: version 2 signatures are not comparable).
+  return 3u | (static_cast<uint32_t>(shingle_words) << 8) | (static_cast<uint32_t>(rows) << 16) |
          (static_cast<uint32_t>(signature) << 24);
 }
 

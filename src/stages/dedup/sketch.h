@@ -13,9 +13,9 @@ constexpr int kMaxSignature = 32;
 
 struct SketchParams {
   int shingle_words = 3;  // words per shingle
-  int bands = 6;          // LSH bands (one hash table each)
+  int bands = 5;          // LSH bands (one hash table each)
   int rows = 2;           // 16-bit MinHash values per band (band key = rows * 16 bits, folded to 32)
-  int signature = 16;     // 16-bit MinHash values stored per article (>= bands * rows)
+  int signature = 10;     // 16-bit MinHash values stored per article (>= bands * rows)
 
   // Identifies the hashing so records written with other parameters are not mixed in.
   uint32_t id() const;

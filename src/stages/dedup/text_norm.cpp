@@ -7,12 +7,67 @@
 #include <xxhash.h>
 
 #include <array>
+#include <bit>
 #include <cctype>
+#include <cstring>
 
 #include "core/utf8.h"
+#include "stages/dedup/sketch.h"  // mix64
 
 namespace newsflow::dedup {
 namespace {
+
+// --- word hashes ----------------------------------------------------------------------------
+// One value per lower-cased word, the same on every path below. Nearly every word is at most 16
+// bytes: one or two little-endian 64-bit loads, mixed (a call to XXH3 per word cost more than the
+// rest of the folding); longer words go through XXH3.
+
+inline uint64_t low_bytes_mask(size_t n) { return n >= 8 ? ~0ULL : (1ULL << (8 * n)) - 1; }
+
+// n (<= 8) bytes at p as an integer, the rest zero. Reads 8 bytes when they are inside [p, end).
+inline uint64_t load_le(const char* p, size_t n, const char* end) {
+  uint64_t w = 0;
+  if (end - p >= 8) {
+    std::memcpy(&w, p, 8);
+    return w & low_bytes_mask(n);
+  }
+  std::memcpy(&w, p, n);
+  return w;
+}
+
+inline uint64_t hash_short(uint64_t a, uint64_t b, size_t n) {
+  return mix64((a * 0x9E3779B97F4A7C15ULL) ^ std::rotl(b * 0xC2B2AE3D27D4EB4FULL, 31) ^ (static_cast<uint64_t>(n) << 56));
+}
+
+// Hash of n lower-cased bytes at p (p + n <= end).
+inline uint64_t word_hash(const char* p, size_t n, const char* end) {
+  if (n <= 8) return hash_short(load_le(p, n, end), 0, n);
+  if (n <= 16) return hash_short(load_le(p, 8, end), load_le(p + 8, n - 8, end), n);
+  return XXH3_64bits(p, n);
+}
+
+// The same hash for an ASCII letters-and-digits word, lower-cased on the fly: OR 0x20 lower-cases
+// a letter and leaves a digit unchanged (digits already have that bit).
+inline uint64_t ascii_word_hash(const char* p, size_t n, const char* end) {
+  constexpr uint64_t kLower = 0x2020202020202020ULL;
+  if (n <= 8) return hash_short(load_le(p, n, end) | (kLower & low_bytes_mask(n)), 0, n);
+  if (n <= 16) {
+    return hash_short(load_le(p, 8, end) | kLower, load_le(p + 8, n - 8, end) | (kLower & low_bytes_mask(n - 8)), n);
+  }
+  char buf[64];
+  const size_t m = n < sizeof buf ? n : sizeof buf;
+  for (size_t k = 0; k < m; ++k) buf[k] = static_cast<char>(p[k] | 0x20);
+  return n <= sizeof buf ? XXH3_64bits(buf, n) : 0;  // callers pass at most 64
+}
+
+struct AlnumTable {
+  std::array<bool, 256> is{};
+  constexpr AlnumTable() {
+    for (int c = '0'; c <= '9'; ++c) is[static_cast<size_t>(c)] = true;
+    for (int c = 'a'; c <= 'z'; ++c) is[static_cast<size_t>(c)] = is[static_cast<size_t>(c - 32)] = true;
+  }
+};
+constexpr AlnumTable kAlnum;
 
 inline bool is_ascii_alnum(unsigned b) { return (b - '0') < 10u || ((b | 0x20) - 'a') < 26u; }
 
@@ -61,8 +116,7 @@ class WordSink {
   }
   void end() {
     if (start_ == npos) return;
-    const std::string_view w(f_.text.data() + start_, f_.text.size() - start_);
-    f_.words.push_back(XXH3_64bits(w.data(), w.size()));
+    f_.words.push_back(word_hash(f_.text.data() + start_, f_.text.size() - start_, f_.text.data() + f_.text.size()));
     if (!f_.keep_text) f_.text.clear();
     start_ = npos;
   }
@@ -91,19 +145,14 @@ void fold_append(std::string_view in, Folded& out) {
   while (i < in.size()) {
     const auto b = static_cast<unsigned char>(in[i]);
     if (b < 0x80) {  // ASCII fast path: NFKC is the identity, case fold is tolower
-      if (is_ascii_alnum(b)) {
-        size_t j = i;
-        while (j < in.size() && is_ascii_alnum(static_cast<unsigned char>(in[j]))) ++j;
+      if (kAlnum.is[b]) {
+        size_t j = i + 1;
+        while (j < in.size() && kAlnum.is[static_cast<unsigned char>(in[j])]) ++j;
         const bool whole_word = !sink.in_word() &&
                                 (j == in.size() || (static_cast<unsigned char>(in[j]) < 0x80 && in[j] != '\''));
         if (!out.keep_text && whole_word && j - i <= 64) {
-          // Common case: a complete ASCII word; hash it from the stack, no string at all.
-          char buf[64];
-          for (size_t k = i; k < j; ++k) {
-            const auto c = static_cast<unsigned char>(in[k]);
-            buf[k - i] = static_cast<char>(c | (static_cast<unsigned>(c - 'A') < 26u ? 0x20 : 0));
-          }
-          out.words.push_back(XXH3_64bits(buf, j - i));
+          // Common case: a complete ASCII word, hashed straight from the input (no copy).
+          out.words.push_back(ascii_word_hash(in.data() + i, j - i, in.data() + in.size()));
         } else {
           sink.put_ascii_run(in.data() + i, j - i);
         }

@@ -157,3 +157,22 @@ TEST(DedupStageRemote, ExtremeRecordTimesAreSafe) {
   Article a = make_article("after", "t", original_body());
   EXPECT_NO_THROW(s.process(a));
 }
+
+// With no articles arriving, the follower's records must not pile up: once kMaxQueuedRemote wait,
+// offer_remote() applies them itself.
+TEST(DedupStageRemote, IdleInputKeepsTheRemoteQueueBounded) {
+  DedupStage s(fixed_clock());
+  FingerprintRecord r = sample_record();
+  r.origin = s.origin() + 1;  // another instance
+  r.fp.time_ms = r.first_seen_ms = 1'767'225'600'000;
+  const size_t n = DedupStage::kMaxQueuedRemote * 2 + 10;
+  for (size_t i = 0; i < n; ++i) {
+    r.id = "remote-" + std::to_string(i);
+    r.fp.text_hash = 1000 + i;
+    r.fp.url_hash = 0;
+    s.offer_remote(r);
+    ASSERT_LT(s.remote_queued(), DedupStage::kMaxQueuedRemote);
+  }
+  EXPECT_EQ(s.index().size() + s.remote_queued(), n);
+  EXPECT_EQ(s.remote_queued(), 10u);
+}

@@ -14,8 +14,8 @@ Fingerprint random_fp(std::mt19937_64& rng, int64_t time_ms) {
   fp.url_hash = rng() | 1;
   fp.time_ms = time_ms;
   fp.has_sketch = true;
-  fp.signature_len = 16;
-  for (int i = 0; i < 16; ++i) fp.sig[static_cast<size_t>(i)] = static_cast<uint16_t>(rng());
+  fp.signature_len = static_cast<uint8_t>(SketchParams{}.signature);
+  for (int i = 0; i < fp.signature_len; ++i) fp.sig[static_cast<size_t>(i)] = static_cast<uint16_t>(rng());
   return fp;
 }
 
@@ -34,8 +34,10 @@ TEST(DedupIndex, FindsExactAndNearAndRejectsUnrelated) {
   const Fingerprint a = random_fp(rng, 1000);
   idx.insert(a, idx.add_cluster("a", 1000));
 
+  // Same words: same text hash and same signature (a sketched entry is found through its bands).
   Fingerprint same_text = random_fp(rng, 1000);
   same_text.text_hash = a.text_hash;
+  same_text.sig = a.sig;
   EXPECT_EQ(idx.find(same_text).kind, Match::Kind::text);
 
   Fingerprint same_url = random_fp(rng, 1000);
@@ -44,10 +46,11 @@ TEST(DedupIndex, FindsExactAndNearAndRejectsUnrelated) {
 
   Fingerprint near = random_fp(rng, 1000);
   near.sig = a.sig;
-  for (int i = 10; i < 16; ++i) near.sig[static_cast<size_t>(i)] ^= 0x5555;  // 10 of 16 equal
+  const int n = a.signature_len;
+  for (int i = 6; i < n; ++i) near.sig[static_cast<size_t>(i)] ^= 0x5555;  // 6 of n equal
   const Match m = idx.find(near);
   EXPECT_EQ(m.kind, Match::Kind::near);
-  EXPECT_NEAR(m.similarity, 10.0 / 16, 1e-9);
+  EXPECT_NEAR(m.similarity, 6.0 / n, 1e-9);
   EXPECT_EQ(idx.cluster(m.cluster).root_id, "a");
 
   // One shared band but an estimated similarity below the threshold: not a duplicate.
@@ -119,6 +122,31 @@ TEST(DedupIndex, MemoryIsAccounted) {
   for (int i = 0; i < 1000; ++i) idx.insert(random_fp(rng, 1), idx.add_cluster("c" + std::to_string(i), 1));
   const MemoryUsage u = idx.memory();
   EXPECT_EQ(u.entries, 1000u);
-  EXPECT_GT(u.index_bytes(), 1000u * 48);   // 16-byte entry + 32-byte signature at least
+  EXPECT_GT(u.index_bytes(), 1000u * 36);   // 16-byte entry + 20-byte signature at least
   EXPECT_LT(u.index_bytes(), 1000u * 200);
+}
+
+// Entries without a sketch (short texts) are found through the text table, also after it grew
+// and after evictions; sketched ones are not in it.
+TEST(DedupIndex, ExactTextWithoutSketchThroughTheTextTable) {
+  DedupIndex idx(small(3000));
+  std::mt19937_64 rng(6);
+  std::vector<Fingerprint> fps;
+  for (int i = 0; i < 5000; ++i) {
+    Fingerprint fp = random_fp(rng, 1);
+    fp.has_sketch = i % 3 != 0;
+    fp.url_hash = 0;
+    fps.push_back(fp);
+    idx.insert(fp, idx.add_cluster("t" + std::to_string(i), 1));
+  }
+  for (int i = 0; i < 5000; ++i) {
+    Fingerprint q = fps[static_cast<size_t>(i)];
+    const Match m = idx.find(q);
+    if (i < 2000) {
+      EXPECT_EQ(m.kind, Match::Kind::none) << i;  // evicted
+    } else {
+      ASSERT_EQ(m.kind, Match::Kind::text) << i;
+      EXPECT_EQ(idx.cluster(m.cluster).root_id, "t" + std::to_string(i));
+    }
+  }
 }

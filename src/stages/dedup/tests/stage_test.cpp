@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include "core/settings.h"
 #include "stages/dedup/dedup_stage.h"
 #include "stages/dedup/tests/fixtures.h"
@@ -157,6 +159,34 @@ TEST(DedupStageFactory, ReadsSettingsAndRejectsBadValues) {
   EXPECT_THROW(unknown.finish(), ConfigError);
 }
 
+// The unknown-key error lists every valid key, not only the ones the file happened to set.
+TEST(DedupStageFactory, UnknownKeyListsAllValidKeys) {
+  Settings s(YAML::Load("{window_hours: 3, windw_hours: 3}"), "dedup");
+  make_dedup_stage(s);
+  try {
+    s.finish();
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("dedup.windw_hours"), std::string::npos) << msg;
+    for (const char* key : {"action", "window_hours", "clock", "max_entries", "threshold", "shingle_words", "bands",
+                            "rows", "signature", "max_candidates_per_band", "max_entries_per_band_key", "min_words",
+                            "state_file"}) {
+      EXPECT_NE(msg.find(key), std::string::npos) << key << " missing from: " << msg;
+    }
+  }
+}
+
+// An environment override applies to a key the file does not set (it used to be skipped).
+TEST(DedupStageFactory, EnvironmentOverridesAbsentKey) {
+  ::setenv("NEWSFLOW_DEDUP_MAX_ENTRIES", "1234", 1);
+  Settings s(YAML::Load("{}"), "dedup");
+  const DedupConfig c = read_dedup_config(s);
+  ::unsetenv("NEWSFLOW_DEDUP_MAX_ENTRIES");
+  EXPECT_EQ(c.index.max_entries, 1234u);
+  EXPECT_NO_THROW(s.finish());
+}
+
 TEST(DedupStageRobustness, ArbitraryInputDoesNotThrow) {
   DedupStage s(test_config());
   const std::string odd[] = {"", " ", "\n\n\n", std::string("\0\0", 2), "\xF0\x9F\x98\x80\xF0\x9F\x98\x80",
@@ -169,4 +199,60 @@ TEST(DedupStageRobustness, ArbitraryInputDoesNotThrow) {
       ASSERT_TRUE(a.dedup.has_value());
     }
   }
+}
+
+// What reaches the state topic: kept articles only, keyed by content; a re-run of a cluster's
+// first article (redelivery, aborted transaction) is still unique and is written again.
+TEST(DedupStageLog, AppendsKeptArticlesAndRerunRoots) {
+  std::vector<std::pair<std::string, std::string>> written;
+  auto log = std::make_unique<StreamFingerprintLog>(
+      [&](std::string_view k, std::string_view v) { written.emplace_back(std::string(k), std::string(v)); }, nullptr);
+  DedupStage s(test_config(), std::move(log));
+  Article x = make_article("x", kTitle, original_body());
+  s.process(x);
+  ASSERT_EQ(written.size(), 1u);
+  EXPECT_EQ(written[0].first.size(), 16u);
+  const auto rec = decode(written[0].second);
+  ASSERT_TRUE(rec.has_value());
+  EXPECT_EQ(rec->id, "x");
+  EXPECT_EQ(state_key(*rec), written[0].first);
+
+  Article again = make_article("x", kTitle, original_body());
+  s.process(again);
+  EXPECT_EQ(again.dedup->status, DedupInfo::Status::unique);
+  EXPECT_EQ(again.dedup->cluster_id, "x");
+  ASSERT_EQ(written.size(), 2u);
+  EXPECT_EQ(written[1].first, written[0].first);  // same key: compaction keeps one
+
+  Article copy = make_article("y", kTitle, original_body());
+  s.process(copy);
+  EXPECT_EQ(copy.dedup->status, DedupInfo::Status::exact_duplicate);
+  EXPECT_EQ(copy.dedup->duplicate_of, "x");
+  EXPECT_EQ(written.size(), 2u);  // exact copies are never written
+
+  Article near = make_article("z", "Another headline", "By A. Reporter\n\n" + original_body());
+  s.process(near);
+  EXPECT_EQ(near.dedup->status, DedupInfo::Status::near_duplicate);
+  ASSERT_EQ(written.size(), 3u);
+  EXPECT_NE(written[2].first, written[0].first);
+  EXPECT_EQ(decode(written[2].second)->root_id, "x");
+}
+
+// Exactly-once mode: the record the index keeps rides on its article (for the transactional sink);
+// an exact copy, which the index does not keep, carries none.
+TEST(DedupStageState, RecordsGoOntoArticlesWhenAsked) {
+  DedupStage stage{test_config()};
+  stage.write_state_to_articles();
+  Article a = make_article("orig", kTitle, original_body(), "https://www.valdora-news.example/port/expansion",
+                           "2026-03-03T09:00:00Z");
+  stage.process(a);
+  EXPECT_FALSE(a.state_key.empty());
+  EXPECT_FALSE(a.state_value.empty());
+  auto decoded = decode(a.state_value);
+  ASSERT_TRUE(decoded.has_value());
+  EXPECT_EQ(decoded->id, "orig");
+  Article copy = make_article("copy", kTitle, original_body(), "https://www.valdora-news.example/port/expansion");
+  stage.process(copy);
+  EXPECT_EQ(copy.dedup->status, DedupInfo::Status::exact_duplicate);
+  EXPECT_TRUE(copy.state_key.empty());
 }

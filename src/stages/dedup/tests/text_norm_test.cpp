@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cctype>
+
 #include "stages/dedup/text_norm.h"
 
 using newsflow::dedup::Folded;
@@ -72,4 +74,36 @@ TEST(TextNorm, WordsOnlyModeHashesTheSameWords) {
   fold_append(s, words_only);
   EXPECT_EQ(with_text.words, words_only.words);
   EXPECT_EQ(with_text.words.size(), 10u);  // dont panic cafe resumes 42 fish 東 京 rocknroll xAAA…
+}
+
+// Every word length on both paths (fast ASCII from the input, and through the folded text), at the
+// end of the input and inside it: the word hash must not depend on the path or on what follows.
+TEST(TextNorm, WordHashIndependentOfPathAndPosition) {
+  for (size_t n = 1; n <= 70; ++n) {
+    std::string word;
+    for (size_t k = 0; k < n; ++k) word.push_back(static_cast<char>((k % 3 == 0 ? 'A' : 'a') + k % 26));
+    word[n / 2] = static_cast<char>('0' + n % 10);
+    std::string lower = word;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    Folded at_end, inside, with_text, accented;
+    at_end.keep_text = inside.keep_text = accented.keep_text = false;
+    fold_append(word, at_end);                      // fast path, word ends the input
+    fold_append(word + " tail of the text", inside);  // fast path, bytes follow
+    fold_append(lower, with_text);                  // through the folded text
+    fold_append("\u00C9" + word.substr(1), accented);  // starts non-ASCII: folded text path
+    ASSERT_EQ(at_end.words.size(), 1u) << n;
+    EXPECT_EQ(at_end.words[0], inside.words[0]) << n;
+    EXPECT_EQ(at_end.words[0], with_text.words[0]) << n;
+    if (word[0] == 'A' || word[0] == 'a') {
+      Folded plain;
+      plain.keep_text = false;
+      fold_append("e" + word.substr(1), plain);
+      EXPECT_EQ(plain.words[0], accented.words[0]) << n;
+    }
+  }
+  Folded a, b;
+  a.keep_text = b.keep_text = false;
+  fold_append("dont", a);
+  fold_append("Don't", b);
+  EXPECT_EQ(a.words, b.words);
 }
