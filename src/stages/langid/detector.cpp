@@ -28,6 +28,9 @@ Detector::Detector(DetectorOptions opts) : opts_(std::move(opts)) {
   if (!opts_.model_path.empty()) {
     model_ = std::make_unique<NgramModel>(NgramModel::load(resource_path(opts_.model_path).string()));
   }
+  if (!opts_.fallback_model_path.empty()) {
+    fallback_ = std::make_unique<NgramModel>(NgramModel::load(resource_path(opts_.fallback_model_path).string()));
+  }
 }
 
 Detector::~Detector() = default;
@@ -102,6 +105,38 @@ LanguageInfo Detector::detect_text(std::string_view text, std::string_view hint)
   }
 
   bool overruled = false;
+  bool fallback_used = false;
+  if (!reliable && fallback_ != nullptr && r.text_bytes >= opts_.fallback_min_bytes) {
+    // CLD2 is unsure (its quadgram tables lack e.g. Latin-script Kurdish): the fallback model,
+    // trained on every language we have text for, confirms CLD2's guess or replaces it.
+    size_t n = 0;
+    const std::vector<NgramScore> scores = fallback_->score_all(text, &n);
+    if (n > 0 && scores.size() >= 2) {
+      const std::string_view guess = primary_subtag(top);
+      const NgramScore* guess_score = nullptr;
+      for (const NgramScore& s : scores) {
+        if (s.lang == guess) guess_score = &s;
+      }
+      // Evidence in nats (log-likelihood ratio over all n-grams): a few ambiguous words
+      // ("Hotel Restaurant Bar") never add up to it, so a guess is not dressed as certain.
+      if (scores[0].lang == guess) {
+        if (scores[0].log_prob - scores[1].log_prob >= opts_.fallback_min_evidence) {
+          reliable = true;  // two detectors agree, clearly
+          fallback_used = true;
+        }
+      } else if (guess_score != nullptr && r.text_bytes >= opts_.fallback_override_bytes) {
+        const double gain = scores[0].log_prob - guess_score->log_prob;
+        if (gain / static_cast<double>(n) > opts_.fallback_margin && gain >= opts_.fallback_min_evidence) {
+          for (const std::string& l : fallback_->languages()) {
+            if (l == scores[0].lang) top = l;  // a view into the model, which outlives this call
+          }
+          reliable = true;
+          overruled = true;
+          fallback_used = true;
+        }
+      }
+    }
+  }
   // A hint CLD2 agreed with settles a close group: the publisher knows nb from da.
   if (model_ != nullptr && hint_primary != primary_subtag(top)) {
     const std::vector<std::string_view> group = close_group(primary_subtag(top), script);
@@ -127,7 +162,8 @@ LanguageInfo Detector::detect_text(std::string_view text, std::string_view hint)
   int attributed = 0;
   for (size_t i = 0; i < n_ranked; ++i) attributed += ranked[i].second;
   const double own = attributed > 0 ? share * 100.0 / attributed : share;
-  info.confidence = std::clamp(own * (reliable ? 1.0 : 0.5) * (overruled ? 0.75 : 1.0), 0.0, 1.0);
+  // A guess the fallback model only confirmed counts as less sure than CLD2's own reliable answer.
+  info.confidence = std::clamp(own * (reliable ? 1.0 : 0.5) * (overruled || fallback_used ? 0.75 : 1.0), 0.0, 1.0);
   for (size_t i = 0; i < n_ranked; ++i) {
     if (ranked[i].first != top && ranked[i].first != "und") info.alternatives.push_back({output_code(ranked[i].first, text), ranked[i].second / 100.0});
   }

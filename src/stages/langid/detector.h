@@ -22,6 +22,12 @@ struct DetectorOptions {
   std::string model_path = "config/models/langid-closepairs.bin";  // second opinion; "" = CLD2 only
   size_t model_text_bytes = 128;    // bytes of the text the second opinion reads
   double override_margin = 0.3;     // mean log-prob gain per n-gram the model needs to overrule CLD2
+  // Fallback for CLD2's unreliable answers: a model over every language we have training text for.
+  std::string fallback_model_path = "config/models/langid-fallback.bin";  // "" = none
+  double fallback_margin = 0.1;     // gain per n-gram the fallback needs to overrule CLD2's guess
+  double fallback_min_evidence = 30;  // log-likelihood ratio (nats) the fallback needs, in total
+  int fallback_min_bytes = 16;      // fewer letters scored by CLD2: its unreliable verdict stands
+  int fallback_override_bytes = 32; // fewer: the fallback may confirm CLD2's guess, not replace it
 };
 
 class Detector {
@@ -38,10 +44,12 @@ class Detector {
 
   const DetectorOptions& options() const { return opts_; }
   const NgramModel* model() const { return model_.get(); }
+  const NgramModel* fallback_model() const { return fallback_.get(); }
 
  private:
   DetectorOptions opts_;
   std::unique_ptr<NgramModel> model_;
+  std::unique_ptr<NgramModel> fallback_;
 };
 
 // The body prefix the detector reads: at most `max_bytes`, cut back to a code point boundary and,

@@ -26,6 +26,11 @@ std::unique_ptr<Stage> make_langid_stage(Settings& s) {
   o.model_path = s.get_string("model", o.model_path);  // "" disables the second opinion
   o.model_text_bytes = static_cast<size_t>(s.get_int("model_text_bytes", static_cast<int64_t>(o.model_text_bytes), 0, 1 << 20));
   o.override_margin = s.get_double("override_margin", o.override_margin, 0.0, 100.0);
+  o.fallback_model_path = s.get_string("fallback_model", o.fallback_model_path);  // "" disables it
+  o.fallback_margin = s.get_double("fallback_margin", o.fallback_margin, 0.0, 100.0);
+  o.fallback_min_evidence = s.get_double("fallback_min_evidence", o.fallback_min_evidence, 0.0, 1e6);
+  o.fallback_override_bytes = static_cast<int>(s.get_int("fallback_override_bytes", o.fallback_override_bytes, 0, 1 << 20));
+  o.fallback_min_bytes = static_cast<int>(s.get_int("fallback_min_bytes", o.fallback_min_bytes, 0, 1 << 20));
   return std::make_unique<LangidStage>(std::move(o));
 }
 

@@ -37,6 +37,9 @@ class NgramModel {
   // `n_grams` receives the number of n-grams scored.
   std::vector<NgramScore> score(std::string_view text, const std::vector<std::string_view>& candidates,
                                 size_t* n_grams = nullptr) const;
+  // Scores of `text` for every language of the model, best first (the fallback model's use:
+  // one pass over the n-grams, whatever the number of languages).
+  std::vector<NgramScore> score_all(std::string_view text, size_t* n_grams = nullptr) const;
   size_t entries() const { return entries_.size(); }
 
  private:
