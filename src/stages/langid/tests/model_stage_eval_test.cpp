@@ -146,3 +146,113 @@ TEST(Eval, ScoresPrimarySubtagsAndSupport) {
   EXPECT_EQ(r.languages_supported(), 2u);
   EXPECT_EQ(r.per_lang.at("qqq").confusions.at("en"), 1u);
 }
+
+TEST(NgramModel, ScoreAllMatchesScoreOverEveryLanguage) {
+  const fs::path d = temp_dir("all");
+  write(d / "aa.txt", "the cat sat on the mat\nthe dog and the cat\n");
+  write(d / "bb.txt", "der hund und die katze\ndie katze ist nicht der hund\n");
+  write(d / "cc.txt", "le chat et le chien\nle chien dort sur le tapis\n");
+  const auto m = langid::NgramModel::train(d.string(), {"aa", "bb", "cc"}, 50);
+  size_t n_all = 0, n = 0;
+  const auto all = m.score_all("le chat and der hund", &n_all);
+  const auto some = m.score("le chat and der hund", {"aa", "bb", "cc"}, &n);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(n_all, n);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(all[i].lang, some[i].lang);
+    EXPECT_DOUBLE_EQ(all[i].log_prob, some[i].log_prob);
+  }
+  EXPECT_GE(all[0].log_prob, all[1].log_prob);
+  EXPECT_EQ(m.score_all("le chien dort").front().lang, "cc");
+  fs::remove_all(d);
+}
+
+namespace {
+// CLD2 calls this list of loanwords unreliable (it guesses English): what the fallback is for.
+constexpr const char* kLoanwords = "Hotel Restaurant Bar Taxi Pizza Pasta Cafe Museum Park Hotel";
+
+langid::DetectorOptions with_fallback(const fs::path& model) {
+  langid::DetectorOptions o;
+  o.fallback_model_path = model.string();
+  return o;
+}
+}  // namespace
+
+TEST(Detector, FallbackConfirmsOrReplacesAnUnsureGuess) {
+  const fs::path d = temp_dir("fallback");
+  std::string loan, prose;
+  for (int i = 0; i < 30; ++i) loan += "hotel restaurant bar taxi pizza pasta cafe museum park\n";
+  for (int i = 0; i < 30; ++i) prose += "we went to the shop and then walked home along the river\n";
+  // "aa" owns the loanwords: the fallback replaces CLD2's unsure "en" with it.
+  write(d / "aa.txt", loan);
+  write(d / "en.txt", prose);
+  langid::NgramModel::train(d.string(), {"aa", "en"}, 500).save((d / "replace.bin").string());
+  {
+    langid::DetectorOptions none;
+    none.fallback_model_path.clear();
+    const LanguageInfo plain = langid::Detector(none).detect({}, kLoanwords, {});
+    ASSERT_EQ(plain.code, "und");  // the premise: CLD2 alone is unsure
+    ASSERT_FALSE(plain.alternatives.empty());
+    EXPECT_EQ(plain.alternatives[0].code, "en");
+  }
+  const LanguageInfo replaced = langid::Detector(with_fallback(d / "replace.bin")).detect({}, kLoanwords, {});
+  EXPECT_EQ(replaced.code, "aa");
+  EXPECT_TRUE(replaced.reliable);
+  EXPECT_LE(replaced.confidence, 0.75);
+
+  // The same words as English: the fallback agrees with CLD2's guess, which becomes the answer.
+  write(d / "en.txt", loan);
+  write(d / "aa.txt", prose);
+  langid::NgramModel::train(d.string(), {"aa", "en"}, 500).save((d / "agree.bin").string());
+  const langid::Detector agree(with_fallback(d / "agree.bin"));
+  const LanguageInfo confirmed = agree.detect({}, kLoanwords, {});
+  EXPECT_EQ(confirmed.code, "en");
+  EXPECT_TRUE(confirmed.reliable);
+  EXPECT_LE(confirmed.confidence, 0.75);
+  // Too few letters to replace or confirm anything: still und.
+  EXPECT_EQ(agree.detect({}, "Hotel Bar", {}).code, "und");
+  fs::remove_all(d);
+}
+
+TEST(LangidStage, FallbackSettingsAreRead) {
+  Settings off(YAML::Load("fallback_model: \"\"\nfallback_margin: 0.2\nfallback_min_evidence: 5\n"
+                          "fallback_min_bytes: 20\nfallback_override_bytes: 40\n"),
+               "langid");
+  EXPECT_NO_THROW(make_langid_stage(off));
+  EXPECT_NO_THROW(off.finish());
+  Settings missing(YAML::Load("fallback_model: /nonexistent/fallback.bin\n"), "langid");
+  EXPECT_THROW(make_langid_stage(missing), std::runtime_error);
+  Settings bad(YAML::Load("fallback_margin: -1\n"), "langid");
+  EXPECT_THROW(make_langid_stage(bad), ConfigError);
+}
+
+TEST(Eval, DeclarationsSelectParagraphsAndRelabelThem) {
+  const fs::path d = temp_dir("decl");
+  write(d / "u.jsonl",
+        "{\"code\":\"zlm_x\",\"lang\":\"zlm-Latn\",\"element\":\"p\",\"text\":\"Semua manusia dilahirkan bebas.\"}\n"
+        "{\"code\":\"zlm_x\",\"lang\":\"zlm-Latn\",\"element\":\"h1\",\"text\":\"Perkara 1\"}\n"
+        "{\"code\":\"deu_x\",\"lang\":\"de-1996\",\"text\":\"Alle Menschen sind frei geboren.\"}\n"
+        "{\"code\":\"fra_x\",\"lang\":\"fr\",\"element\":\"p\",\"text\":\"Tous les êtres humains naissent libres.\"}\n"
+        "{\"lang\":\"en\",\"text\":\"no declaration code\"}\n");
+  write(d / "sel.tsv", "# comment\nzlm_x\tms\tMalay (Latin)\n\ndeu_x\tde-1996\n");
+  langid::EvalOptions o;
+  o.data = (d / "u.jsonl").string();
+  o.declarations = (d / "sel.tsv").string();
+  const auto data = langid::load_eval_data(o);
+  ASSERT_EQ(data.size(), 2u);  // the h1 heading, fra_x and the code-less record are left out
+  EXPECT_EQ(data[0].lang, "ms");
+  EXPECT_EQ(data[0].text, "Semua manusia dilahirkan bebas.");
+  EXPECT_EQ(data[1].lang, "de");  // no element: a paragraph; label from the list, primary subtag
+  o.min_chars = 32;  // the German paragraph has 32 characters, the Malay one 31
+  EXPECT_EQ(langid::load_eval_data(o).size(), 1u);
+
+  write(d / "bad.tsv", "zlm_x ms\n");
+  o.declarations = (d / "bad.tsv").string();
+  EXPECT_THROW(langid::load_eval_data(o), std::runtime_error);
+  write(d / "empty.tsv", "# nothing\n");
+  o.declarations = (d / "empty.tsv").string();
+  EXPECT_THROW(langid::load_eval_data(o), std::runtime_error);
+  o.declarations = (d / "missing.tsv").string();
+  EXPECT_THROW(langid::load_eval_data(o), std::runtime_error);
+  fs::remove_all(d);
+}
