@@ -27,6 +27,7 @@ struct EvalArgs {
   int fallback_min_bytes = langid::DetectorOptions{}.fallback_min_bytes;
   double fallback_min_evidence = langid::DetectorOptions{}.fallback_min_evidence;
   int fallback_override_bytes = langid::DetectorOptions{}.fallback_override_bytes;
+  std::string exemplars = langid::DetectorOptions{}.exemplars_path;
 };
 
 struct TrainArgs {
@@ -68,6 +69,7 @@ void run_eval(const EvalArgs& a) {
   opts.fallback_min_bytes = a.fallback_min_bytes;
   opts.fallback_min_evidence = a.fallback_min_evidence;
   opts.fallback_override_bytes = a.fallback_override_bytes;
+  opts.exemplars_path = a.exemplars;
   std::unique_ptr<langid::Detector> det_ptr;
   try {
     det_ptr = std::make_unique<langid::Detector>(opts);
@@ -128,6 +130,7 @@ void register_langid_cli(CLI::App& eval, CLI::App& train) {
   e->add_option("--fallback-min-bytes", args->fallback_min_bytes, "letters CLD2 must have scored before the fallback is asked");
   e->add_option("--fallback-min-evidence", args->fallback_min_evidence, "log-likelihood ratio (nats) the fallback needs");
   e->add_option("--fallback-override-bytes", args->fallback_override_bytes, "letters CLD2 must have scored before the fallback may replace its guess");
+  e->add_option("--exemplars", args->exemplars, "alphabets file for re-checking CLD2's reliable answers (\"\" = never)");
   e->callback([args] { run_eval(*args); });
 
   auto targs = std::make_shared<TrainArgs>();

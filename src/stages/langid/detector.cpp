@@ -8,6 +8,7 @@
 #include "stages/langid/cld2_backend.h"
 #include "stages/langid/close_pairs.h"
 #include "stages/langid/codes.h"
+#include "stages/langid/exemplars.h"
 #include "stages/langid/ngram_model.h"
 #include "stages/langid/scripts.h"
 
@@ -30,6 +31,9 @@ Detector::Detector(DetectorOptions opts) : opts_(std::move(opts)) {
   }
   if (!opts_.fallback_model_path.empty()) {
     fallback_ = std::make_unique<NgramModel>(NgramModel::load(resource_path(opts_.fallback_model_path).string()));
+  }
+  if (!opts_.exemplars_path.empty()) {
+    exemplars_ = std::make_unique<Exemplars>(Exemplars::load(resource_path(opts_.exemplars_path).string()));
   }
 }
 
@@ -106,9 +110,18 @@ LanguageInfo Detector::detect_text(std::string_view text, std::string_view hint)
 
   bool overruled = false;
   bool fallback_used = false;
-  if (!reliable && fallback_ != nullptr && r.text_bytes >= opts_.fallback_min_bytes) {
-    // CLD2 is unsure (its quadgram tables lack e.g. Latin-script Kurdish): the fallback model,
-    // trained on every language we have text for, confirms CLD2's guess or replaces it.
+  // Letters outside the alphabet of CLD2's answer (Kurmanji ê î û ş read as Turkish): CLD2's
+  // "reliable" is then worth a second look, which may only replace the answer, never weaken it.
+  bool suspicious = false;
+  if (reliable && fallback_ != nullptr && exemplars_ != nullptr) {
+    bool known = false;
+    const Exemplars::Count c = exemplars_->count(primary_subtag(top), text, &known);
+    suspicious = known && c.foreign >= opts_.foreign_min_letters &&
+                 static_cast<double>(c.foreign) >= opts_.foreign_min_share * static_cast<double>(c.letters);
+  }
+  if ((!reliable || suspicious) && fallback_ != nullptr && r.text_bytes >= opts_.fallback_min_bytes) {
+    // CLD2 is unsure (or suspicious): the fallback model, trained on every language we have text
+    // for, confirms CLD2's guess or replaces it.
     size_t n = 0;
     const std::vector<NgramScore> scores = fallback_->score_all(text, &n);
     if (n > 0 && scores.size() >= 2) {
@@ -120,7 +133,7 @@ LanguageInfo Detector::detect_text(std::string_view text, std::string_view hint)
       // Evidence in nats (log-likelihood ratio over all n-grams): a few ambiguous words
       // ("Hotel Restaurant Bar") never add up to it, so a guess is not dressed as certain.
       if (scores[0].lang == guess) {
-        if (scores[0].log_prob - scores[1].log_prob >= opts_.fallback_min_evidence) {
+        if (!reliable && scores[0].log_prob - scores[1].log_prob >= opts_.fallback_min_evidence) {
           reliable = true;  // two detectors agree, clearly
           fallback_used = true;
         }

@@ -11,6 +11,7 @@
 namespace newsflow::langid {
 
 class NgramModel;
+class Exemplars;
 
 struct DetectorOptions {
   size_t body_prefix_bytes = 512;   // body bytes read after the title (cut at a UTF-8 / word boundary)
@@ -28,6 +29,11 @@ struct DetectorOptions {
   double fallback_min_evidence = 30;  // log-likelihood ratio (nats) the fallback needs, in total
   int fallback_min_bytes = 16;      // fewer letters scored by CLD2: its unreliable verdict stands
   int fallback_override_bytes = 32; // fewer: the fallback may confirm CLD2's guess, not replace it
+  // Alphabets (CLDR exemplars): a reliable CLD2 answer is re-checked by the fallback when the text
+  // has at least foreign_min_letters letters, and foreign_min_share of its letters, outside it.
+  std::string exemplars_path = "config/models/langid-exemplars.tsv";  // "" = never re-check
+  size_t foreign_min_letters = 3;
+  double foreign_min_share = 0.02;
 };
 
 class Detector {
@@ -50,6 +56,7 @@ class Detector {
   DetectorOptions opts_;
   std::unique_ptr<NgramModel> model_;
   std::unique_ptr<NgramModel> fallback_;
+  std::unique_ptr<Exemplars> exemplars_;
 };
 
 // The body prefix the detector reads: at most `max_bytes`, cut back to a code point boundary and,

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "stages/langid/eval.h"
+#include "stages/langid/exemplars.h"
 #include "stages/langid/langid_stage.h"
 #include "stages/langid/ngram_model.h"
 
@@ -216,7 +217,8 @@ TEST(Detector, FallbackConfirmsOrReplacesAnUnsureGuess) {
 
 TEST(LangidStage, FallbackSettingsAreRead) {
   Settings off(YAML::Load("fallback_model: \"\"\nfallback_margin: 0.2\nfallback_min_evidence: 5\n"
-                          "fallback_min_bytes: 20\nfallback_override_bytes: 40\n"),
+                          "fallback_min_bytes: 20\nfallback_override_bytes: 40\nexemplars: \"\"\n"
+                          "foreign_min_letters: 5\nforeign_min_share: 0.05\n"),
                "langid");
   EXPECT_NO_THROW(make_langid_stage(off));
   EXPECT_NO_THROW(off.finish());
@@ -224,6 +226,10 @@ TEST(LangidStage, FallbackSettingsAreRead) {
   EXPECT_THROW(make_langid_stage(missing), std::runtime_error);
   Settings bad(YAML::Load("fallback_margin: -1\n"), "langid");
   EXPECT_THROW(make_langid_stage(bad), ConfigError);
+  Settings bad_share(YAML::Load("foreign_min_share: 2\n"), "langid");
+  EXPECT_THROW(make_langid_stage(bad_share), ConfigError);
+  Settings missing_exemplars(YAML::Load("exemplars: /nonexistent/exemplars.tsv\n"), "langid");
+  EXPECT_THROW(make_langid_stage(missing_exemplars), std::runtime_error);
 }
 
 TEST(Eval, DeclarationsSelectParagraphsAndRelabelThem) {
@@ -255,4 +261,47 @@ TEST(Eval, DeclarationsSelectParagraphsAndRelabelThem) {
   o.declarations = (d / "missing.tsv").string();
   EXPECT_THROW(langid::load_eval_data(o), std::runtime_error);
   fs::remove_all(d);
+}
+
+TEST(Exemplars, CountsNonAsciiLettersOutsideTheAlphabet) {
+  const fs::path d = temp_dir("exemplars");
+  write(d / "ex.tsv", "# comment\ntr\tçöüğış\nen\t\n");
+  const auto e = langid::Exemplars::load((d / "ex.tsv").string());
+  bool known = false;
+  auto c = e.count("tr", "Ez diçim bajêr û hevalên xwe dibînim", &known);
+  EXPECT_TRUE(known);
+  EXPECT_EQ(c.foreign, 4u);  // ê û ê î; ç is Turkish
+  EXPECT_EQ(c.letters, 30u);
+  c = e.count("en", "Café in Zürich", &known);
+  EXPECT_TRUE(known);
+  EXPECT_EQ(c.foreign, 2u);  // an empty alphabet: every non-ASCII letter is foreign
+  c = e.count("tr", "Gu\xCC\x88zel 123 !", &known);  // a combining mark is not a letter
+  EXPECT_EQ(c.letters, 5u);
+  EXPECT_EQ(c.foreign, 0u);
+  e.count("xx", "anything", &known);
+  EXPECT_FALSE(known);
+  write(d / "bad.tsv", "no tab here\n");
+  EXPECT_THROW(langid::Exemplars::load((d / "bad.tsv").string()), std::runtime_error);
+  EXPECT_THROW(langid::Exemplars::load((d / "missing.tsv").string()), std::runtime_error);
+  fs::remove_all(d);
+}
+
+TEST(Detector, ForeignLettersGetASecondLookFromTheFallback) {
+  // Kurmanji (our own sentence): CLD2 reads it as reliable Turkish; ê î û are not Turkish letters,
+  // so the committed fallback model (trained on Kurdish message catalogs) is asked and wins.
+  const std::string kmr = "Ez diçim bajêr û hevalên xwe dibînim, paşê em ê bi hev re biçin çarşiyê.";
+  langid::DetectorOptions no_check;
+  no_check.exemplars_path.clear();
+  const LanguageInfo plain = langid::Detector(no_check).detect({}, kmr, {});
+  ASSERT_EQ(plain.code, "tr");  // the premise
+  ASSERT_TRUE(plain.reliable);
+  const LanguageInfo checked = langid::Detector(langid::DetectorOptions{}).detect({}, kmr, {});
+  EXPECT_EQ(checked.code.substr(0, 2), "ku");
+  EXPECT_TRUE(checked.reliable);
+  EXPECT_LE(checked.confidence, 0.75);
+  // Ordinary Turkish keeps CLD2's answer untouched.
+  const LanguageInfo tr = langid::Detector(langid::DetectorOptions{}).detect(
+      {}, "Belediye meclisi salı günü uzun bir tartışmanın ardından yeni bütçeyi kabul etti.", {});
+  EXPECT_EQ(tr.code, "tr");
+  EXPECT_DOUBLE_EQ(tr.confidence, 1.0);
 }
