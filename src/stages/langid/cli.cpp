@@ -28,6 +28,7 @@ struct EvalArgs {
   double fallback_min_evidence = langid::DetectorOptions{}.fallback_min_evidence;
   int fallback_override_bytes = langid::DetectorOptions{}.fallback_override_bytes;
   std::string exemplars = langid::DetectorOptions{}.exemplars_path;
+  size_t fallback_bytes = langid::DetectorOptions{}.fallback_text_bytes;
 };
 
 struct TrainArgs {
@@ -70,6 +71,7 @@ void run_eval(const EvalArgs& a) {
   opts.fallback_min_evidence = a.fallback_min_evidence;
   opts.fallback_override_bytes = a.fallback_override_bytes;
   opts.exemplars_path = a.exemplars;
+  opts.fallback_text_bytes = a.fallback_bytes;
   std::unique_ptr<langid::Detector> det_ptr;
   try {
     det_ptr = std::make_unique<langid::Detector>(opts);
@@ -131,6 +133,7 @@ void register_langid_cli(CLI::App& eval, CLI::App& train) {
   e->add_option("--fallback-min-evidence", args->fallback_min_evidence, "log-likelihood ratio (nats) the fallback needs");
   e->add_option("--fallback-override-bytes", args->fallback_override_bytes, "letters CLD2 must have scored before the fallback may replace its guess");
   e->add_option("--exemplars", args->exemplars, "alphabets file for re-checking CLD2's reliable answers (\"\" = never)");
+  e->add_option("--fallback-bytes", args->fallback_bytes, "bytes of each text the fallback reads");
   e->callback([args] { run_eval(*args); });
 
   auto targs = std::make_shared<TrainArgs>();

@@ -123,7 +123,8 @@ LanguageInfo Detector::detect_text(std::string_view text, std::string_view hint)
     // CLD2 is unsure (or suspicious): the fallback model, trained on every language we have text
     // for, confirms CLD2's guess or replaces it.
     size_t n = 0;
-    const std::vector<NgramScore> scores = fallback_->score_all(text, &n);
+    // It costs a hash probe per n-gram and language list: it reads a prefix, like the close-pair model.
+    const std::vector<NgramScore> scores = fallback_->score_all(body_prefix(text, opts_.fallback_text_bytes), &n);
     if (n > 0 && scores.size() >= 2) {
       const std::string_view guess = primary_subtag(top);
       const NgramScore* guess_score = nullptr;
@@ -140,9 +141,7 @@ LanguageInfo Detector::detect_text(std::string_view text, std::string_view hint)
       } else if (guess_score != nullptr && r.text_bytes >= opts_.fallback_override_bytes) {
         const double gain = scores[0].log_prob - guess_score->log_prob;
         if (gain / static_cast<double>(n) > opts_.fallback_margin && gain >= opts_.fallback_min_evidence) {
-          for (const std::string& l : fallback_->languages()) {
-            if (l == scores[0].lang) top = l;  // a view into the model, which outlives this call
-          }
+          top = scores[0].lang;  // a view into the model's language list, which outlives this call
           reliable = true;
           overruled = true;
           fallback_used = true;

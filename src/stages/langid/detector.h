@@ -27,6 +27,7 @@ struct DetectorOptions {
   std::string fallback_model_path = "config/models/langid-fallback.bin";  // "" = none
   double fallback_margin = 0.1;     // gain per n-gram the fallback needs to overrule CLD2's guess
   double fallback_min_evidence = 30;  // log-likelihood ratio (nats) the fallback needs, in total
+  size_t fallback_text_bytes = 256; // bytes of the text the fallback reads
   int fallback_min_bytes = 16;      // fewer letters scored by CLD2: its unreliable verdict stands
   int fallback_override_bytes = 32; // fewer: the fallback may confirm CLD2's guess, not replace it
   // Alphabets (CLDR exemplars): a reliable CLD2 answer is re-checked by the fallback when the text

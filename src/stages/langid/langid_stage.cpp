@@ -31,6 +31,7 @@ std::unique_ptr<Stage> make_langid_stage(Settings& s) {
   o.fallback_min_evidence = s.get_double("fallback_min_evidence", o.fallback_min_evidence, 0.0, 1e6);
   o.fallback_override_bytes = static_cast<int>(s.get_int("fallback_override_bytes", o.fallback_override_bytes, 0, 1 << 20));
   o.fallback_min_bytes = static_cast<int>(s.get_int("fallback_min_bytes", o.fallback_min_bytes, 0, 1 << 20));
+  o.fallback_text_bytes = static_cast<size_t>(s.get_int("fallback_text_bytes", static_cast<int64_t>(o.fallback_text_bytes), 16, 1 << 20));
   o.exemplars_path = s.get_string("exemplars", o.exemplars_path);  // "" never re-checks reliable answers
   o.foreign_min_letters = static_cast<size_t>(s.get_int("foreign_min_letters", static_cast<int64_t>(o.foreign_min_letters), 1, 1 << 20));
   o.foreign_min_share = s.get_double("foreign_min_share", o.foreign_min_share, 0.0, 1.0);

@@ -17,7 +17,7 @@ namespace newsflow::langid {
 void ngram_hashes(std::string_view text, std::vector<uint32_t>& out);
 
 struct NgramScore {
-  std::string lang;
+  std::string_view lang;  // a view into the model's language list (valid while the model lives)
   double log_prob = 0;  // sum over n-grams of log P(n-gram | lang)
 };
 
