@@ -29,6 +29,7 @@ struct EvalArgs {
   int fallback_override_bytes = langid::DetectorOptions{}.fallback_override_bytes;
   std::string exemplars = langid::DetectorOptions{}.exemplars_path;
   size_t fallback_bytes = langid::DetectorOptions{}.fallback_text_bytes;
+  double fallback_unknown_margin = langid::DetectorOptions{}.fallback_unknown_margin;
 };
 
 struct TrainArgs {
@@ -72,6 +73,7 @@ void run_eval(const EvalArgs& a) {
   opts.fallback_override_bytes = a.fallback_override_bytes;
   opts.exemplars_path = a.exemplars;
   opts.fallback_text_bytes = a.fallback_bytes;
+  opts.fallback_unknown_margin = a.fallback_unknown_margin;
   std::unique_ptr<langid::Detector> det_ptr;
   try {
     det_ptr = std::make_unique<langid::Detector>(opts);
@@ -134,6 +136,7 @@ void register_langid_cli(CLI::App& eval, CLI::App& train) {
   e->add_option("--fallback-override-bytes", args->fallback_override_bytes, "letters CLD2 must have scored before the fallback may replace its guess");
   e->add_option("--exemplars", args->exemplars, "alphabets file for re-checking CLD2's reliable answers (\"\" = never)");
   e->add_option("--fallback-bytes", args->fallback_bytes, "bytes of each text the fallback reads");
+  e->add_option("--fallback-unknown-margin", args->fallback_unknown_margin, "gain per n-gram over the runner-up when the fallback cannot score CLD2's guess");
   e->callback([args] { run_eval(*args); });
 
   auto targs = std::make_shared<TrainArgs>();

@@ -138,9 +138,13 @@ LanguageInfo Detector::detect_text(std::string_view text, std::string_view hint)
           reliable = true;  // two detectors agree, clearly
           fallback_used = true;
         }
-      } else if (guess_score != nullptr && r.text_bytes >= opts_.fallback_override_bytes) {
-        const double gain = scores[0].log_prob - guess_score->log_prob;
-        if (gain / static_cast<double>(n) > opts_.fallback_margin && gain >= opts_.fallback_min_evidence) {
+      } else if (r.text_bytes >= opts_.fallback_override_bytes && (guess_score != nullptr || !reliable)) {
+        // A guess the model has no text for cannot be scored: then the model's choice must stand
+        // out from every language it knows (its runner-up) by the stricter fallback_unknown_margin.
+        const bool unknown_guess = guess_score == nullptr;
+        const double gain = scores[0].log_prob - (unknown_guess ? scores[1].log_prob : guess_score->log_prob);
+        const double margin = unknown_guess ? opts_.fallback_unknown_margin : opts_.fallback_margin;
+        if (gain / static_cast<double>(n) > margin && gain >= opts_.fallback_min_evidence) {
           top = scores[0].lang;  // a view into the model's language list, which outlives this call
           reliable = true;
           overruled = true;

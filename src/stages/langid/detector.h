@@ -26,6 +26,7 @@ struct DetectorOptions {
   // Fallback for CLD2's unreliable answers: a model over every language we have training text for.
   std::string fallback_model_path = "config/models/langid-fallback.bin";  // "" = none
   double fallback_margin = 0.1;     // gain per n-gram the fallback needs to overrule CLD2's guess
+  double fallback_unknown_margin = 1.0;  // same, over the runner-up, for an unsure guess it cannot score
   double fallback_min_evidence = 30;  // log-likelihood ratio (nats) the fallback needs, in total
   size_t fallback_text_bytes = 256; // bytes of the text the fallback reads
   int fallback_min_bytes = 16;      // fewer letters scored by CLD2: its unreliable verdict stands

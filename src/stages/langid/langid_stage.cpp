@@ -28,6 +28,7 @@ std::unique_ptr<Stage> make_langid_stage(Settings& s) {
   o.override_margin = s.get_double("override_margin", o.override_margin, 0.0, 100.0);
   o.fallback_model_path = s.get_string("fallback_model", o.fallback_model_path);  // "" disables it
   o.fallback_margin = s.get_double("fallback_margin", o.fallback_margin, 0.0, 100.0);
+  o.fallback_unknown_margin = s.get_double("fallback_unknown_margin", o.fallback_unknown_margin, 0.0, 100.0);
   o.fallback_min_evidence = s.get_double("fallback_min_evidence", o.fallback_min_evidence, 0.0, 1e6);
   o.fallback_override_bytes = static_cast<int>(s.get_int("fallback_override_bytes", o.fallback_override_bytes, 0, 1 << 20));
   o.fallback_min_bytes = static_cast<int>(s.get_int("fallback_min_bytes", o.fallback_min_bytes, 0, 1 << 20));

@@ -40,7 +40,7 @@ def alphabetic_script(c):
     """Latin, Greek or Cyrillic: alphabets whose letters CLDR lists completely. Arabic-script
     exemplars miss common variants (Farsi and Arabic yeh/kaf in Urdu text), so they are left out."""
     o = ord(c)
-    return 0xC0 <= o <= 0x24F or 0x370 <= o <= 0x52F or 0x1E00 <= o <= 0x1EFF
+    return 0xC0 <= o <= 0x2FF or 0x370 <= o <= 0x52F or 0x1E00 <= o <= 0x1EFF  # incl. modifier letters (uz ʻ)
 
 
 def main():
