@@ -201,6 +201,14 @@ TEST(Detector, FallbackConfirmsOrReplacesAnUnsureGuess) {
   EXPECT_TRUE(replaced.reliable);
   EXPECT_LE(replaced.confidence, 0.75);
 
+  // A model with no English at all cannot score the guess: "aa" must then lead its runner-up.
+  write(d / "bb.txt", prose);
+  langid::NgramModel::train(d.string(), {"aa", "bb"}, 500).save((d / "no_en.bin").string());
+  EXPECT_EQ(langid::Detector(with_fallback(d / "no_en.bin")).detect({}, kLoanwords, {}).code, "aa");
+  langid::DetectorOptions strict = with_fallback(d / "no_en.bin");
+  strict.fallback_unknown_margin = 50;  // no model leads by 50 nats per n-gram
+  EXPECT_EQ(langid::Detector(strict).detect({}, kLoanwords, {}).code, "und");
+
   // The same words as English: the fallback agrees with CLD2's guess, which becomes the answer.
   write(d / "en.txt", loan);
   write(d / "aa.txt", prose);
@@ -218,7 +226,8 @@ TEST(Detector, FallbackConfirmsOrReplacesAnUnsureGuess) {
 TEST(LangidStage, FallbackSettingsAreRead) {
   Settings off(YAML::Load("fallback_model: \"\"\nfallback_margin: 0.2\nfallback_min_evidence: 5\n"
                           "fallback_min_bytes: 20\nfallback_override_bytes: 40\nexemplars: \"\"\n"
-                          "foreign_min_letters: 5\nforeign_min_share: 0.05\n"),
+                          "foreign_min_letters: 5\nforeign_min_share: 0.05\nfallback_unknown_margin: 2\n"
+                          "fallback_text_bytes: 512\n"),
                "langid");
   EXPECT_NO_THROW(make_langid_stage(off));
   EXPECT_NO_THROW(off.finish());
