@@ -110,6 +110,7 @@ LanguageInfo Detector::detect_text(std::string_view text, std::string_view hint)
 
   bool overruled = false;
   bool fallback_used = false;
+  bool fallback_replaced = false;
   // Letters outside the alphabet of CLD2's answer (Kurmanji ê î û ş read as Turkish): CLD2's
   // "reliable" is then worth a second look, which may only replace the answer, never weaken it.
   bool suspicious = false;
@@ -149,6 +150,7 @@ LanguageInfo Detector::detect_text(std::string_view text, std::string_view hint)
           reliable = true;
           overruled = true;
           fallback_used = true;
+          fallback_replaced = true;
         }
       }
     }
@@ -179,7 +181,10 @@ LanguageInfo Detector::detect_text(std::string_view text, std::string_view hint)
   for (size_t i = 0; i < n_ranked; ++i) attributed += ranked[i].second;
   const double own = attributed > 0 ? share * 100.0 / attributed : share;
   // A guess the fallback model only confirmed counts as less sure than CLD2's own reliable answer.
-  info.confidence = std::clamp(own * (reliable ? 1.0 : 0.5) * (overruled || fallback_used ? 0.75 : 1.0), 0.0, 1.0);
+  // When the fallback replaced CLD2's answer, CLD2's shares say nothing about the new one: 0.5.
+  info.confidence = fallback_replaced
+                        ? 0.5
+                        : std::clamp(own * (reliable ? 1.0 : 0.5) * (overruled || fallback_used ? 0.75 : 1.0), 0.0, 1.0);
   for (size_t i = 0; i < n_ranked; ++i) {
     if (ranked[i].first != top && ranked[i].first != "und") info.alternatives.push_back({output_code(ranked[i].first, text), ranked[i].second / 100.0});
   }
