@@ -127,7 +127,7 @@ LanguageInfo Detector::detect_text(std::string_view text, std::string_view hint)
     // It costs a hash probe per n-gram and language list: it reads a prefix, like the close-pair model.
     const std::vector<NgramScore> scores = fallback_->score_all(body_prefix(text, opts_.fallback_text_bytes), &n);
     if (n > 0 && scores.size() >= 2) {
-      const std::string_view guess = primary_subtag(top);
+      const std::string guess = primary_subtag(top);  // owned: primary_subtag returns a new string
       const NgramScore* guess_score = nullptr;
       for (const NgramScore& s : scores) {
         if (s.lang == guess) guess_score = &s;
