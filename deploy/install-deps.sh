@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages newsflow needs to build, test and run (idempotent, quiet when done).
+# `--training` adds what regenerating committed model data needs.
 set -euo pipefail
 
 PACKAGES=(
@@ -10,6 +11,9 @@ PACKAGES=(
   kcat prometheus python3 python3-jsonschema iso-codes
   openjdk-17-jre-headless maven
 )
+# Only to regenerate committed model data (`--training`): CLDR exemplar characters for
+# config/models/langid-exemplars.tsv (src/stages/langid/scripts/make_exemplars.py).
+if [ "${1:-}" = "--training" ]; then PACKAGES+=(unicode-cldr-core); fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -52,7 +52,10 @@ const std::vector<Doc>& docs() {
 void run(benchmark::State& state, bool model) {
   newsflow::langid::DetectorOptions o;
   o.body_prefix_bytes = static_cast<size_t>(state.range(0));
-  if (!model) o.model_path.clear();
+  if (!model) {  // CLD2 alone: neither the close-pair model nor the fallback
+    o.model_path.clear();
+    o.fallback_model_path.clear();
+  }
   const newsflow::langid::Detector det(o);
   const auto& d = docs();
   size_t i = 0, bytes = 0;

@@ -22,6 +22,14 @@ struct EvalArgs {
   size_t model_bytes = langid::DetectorOptions{}.model_text_bytes;
   std::string model = langid::DetectorOptions{}.model_path;
   double override_margin = langid::DetectorOptions{}.override_margin;
+  std::string fallback_model = langid::DetectorOptions{}.fallback_model_path;
+  double fallback_margin = langid::DetectorOptions{}.fallback_margin;
+  int fallback_min_bytes = langid::DetectorOptions{}.fallback_min_bytes;
+  double fallback_min_evidence = langid::DetectorOptions{}.fallback_min_evidence;
+  int fallback_override_bytes = langid::DetectorOptions{}.fallback_override_bytes;
+  std::string exemplars = langid::DetectorOptions{}.exemplars_path;
+  size_t fallback_bytes = langid::DetectorOptions{}.fallback_text_bytes;
+  double fallback_unknown_margin = langid::DetectorOptions{}.fallback_unknown_margin;
 };
 
 struct TrainArgs {
@@ -58,6 +66,14 @@ void run_eval(const EvalArgs& a) {
   opts.model_text_bytes = a.model_bytes;
   opts.model_path = a.model;
   opts.override_margin = a.override_margin;
+  opts.fallback_model_path = a.fallback_model;
+  opts.fallback_margin = a.fallback_margin;
+  opts.fallback_min_bytes = a.fallback_min_bytes;
+  opts.fallback_min_evidence = a.fallback_min_evidence;
+  opts.fallback_override_bytes = a.fallback_override_bytes;
+  opts.exemplars_path = a.exemplars;
+  opts.fallback_text_bytes = a.fallback_bytes;
+  opts.fallback_unknown_margin = a.fallback_unknown_margin;
   std::unique_ptr<langid::Detector> det_ptr;
   try {
     det_ptr = std::make_unique<langid::Detector>(opts);
@@ -68,9 +84,10 @@ void run_eval(const EvalArgs& a) {
   const langid::Detector& det = *det_ptr;
   const langid::EvalResult r = langid::evaluate(det, data, a.plain_cld2);
 
-  fmt::print("langid eval: {} ({}), {} records, CLD2 tables: {}, body prefix {} bytes, second opinion: {}{}\n",
-             a.data.data, a.data.format, r.n, langid::cld2_tables(), opts.body_prefix_bytes,
-             a.model.empty() ? "off" : a.model, a.plain_cld2 ? " (plain CLD2 baseline)" : "");
+  fmt::print("langid eval: {} ({}{}), {} records, CLD2 tables: {}, body prefix {} bytes, second opinion: {}, fallback: {}{}\n",
+             a.data.data, a.data.format, a.data.declarations.empty() ? "" : ", declarations " + a.data.declarations, r.n,
+             langid::cld2_tables(), opts.body_prefix_bytes, a.model.empty() ? "off" : a.model,
+             a.fallback_model.empty() ? "off" : a.fallback_model, a.plain_cld2 ? " (plain CLD2 baseline)" : "");
   fmt::print("{:<10} {:>6} {:>9}  {}\n", "lang", "n", "accuracy", "most frequent errors");
   for (const auto& [lang, s] : r.per_lang) {
     std::vector<std::pair<size_t, std::string>> errs;
@@ -100,6 +117,9 @@ void register_langid_cli(CLI::App& eval, CLI::App& train) {
   e->add_option("--data", args->data.data, "JSONL with lang + text (udhr format), or a lingua folder/file")->required();
   e->add_option("--format", args->data.format, "udhr | lingua")->check(CLI::IsMember({"udhr", "lingua"}));
   e->add_option("--lingua-file", args->data.lingua_file, "file read in each lingua language folder");
+  e->add_option("--declarations", args->data.declarations,
+                 "udhr: only the paragraphs of these declarations (code<TAB>lang lines, e.g. "
+                 "src/stages/langid/scripts/udhr-standard.tsv), labelled with their language");
   e->add_option("--min-chars", args->data.min_chars, "skip texts with fewer characters");
   e->add_option("--max-chars", args->data.max_chars, "skip texts with more characters (0: no limit)");
   e->add_option("--body-prefix", args->body_prefix, "bytes of each text the detector reads");
@@ -109,6 +129,14 @@ void register_langid_cli(CLI::App& eval, CLI::App& train) {
   e->add_option("--model", args->model, "second-opinion model file (\"\" = CLD2 only)");
   e->add_option("--model-bytes", args->model_bytes, "bytes of each text the second opinion reads");
   e->add_option("--override-margin", args->override_margin, "gain per n-gram the model needs to overrule CLD2");
+  e->add_option("--fallback-model", args->fallback_model, "model for CLD2's unreliable answers (\"\" = none)");
+  e->add_option("--fallback-margin", args->fallback_margin, "gain per n-gram the fallback needs to overrule CLD2's guess");
+  e->add_option("--fallback-min-bytes", args->fallback_min_bytes, "letters CLD2 must have scored before the fallback is asked");
+  e->add_option("--fallback-min-evidence", args->fallback_min_evidence, "log-likelihood ratio (nats) the fallback needs");
+  e->add_option("--fallback-override-bytes", args->fallback_override_bytes, "letters CLD2 must have scored before the fallback may replace its guess");
+  e->add_option("--exemplars", args->exemplars, "alphabets file for re-checking CLD2's reliable answers (\"\" = never)");
+  e->add_option("--fallback-bytes", args->fallback_bytes, "bytes of each text the fallback reads");
+  e->add_option("--fallback-unknown-margin", args->fallback_unknown_margin, "gain per n-gram over the runner-up when the fallback cannot score CLD2's guess");
   e->callback([args] { run_eval(*args); });
 
   auto targs = std::make_shared<TrainArgs>();

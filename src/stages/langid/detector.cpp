@@ -8,6 +8,7 @@
 #include "stages/langid/cld2_backend.h"
 #include "stages/langid/close_pairs.h"
 #include "stages/langid/codes.h"
+#include "stages/langid/exemplars.h"
 #include "stages/langid/ngram_model.h"
 #include "stages/langid/scripts.h"
 
@@ -27,6 +28,12 @@ std::string_view body_prefix(std::string_view body, size_t max_bytes) {
 Detector::Detector(DetectorOptions opts) : opts_(std::move(opts)) {
   if (!opts_.model_path.empty()) {
     model_ = std::make_unique<NgramModel>(NgramModel::load(resource_path(opts_.model_path).string()));
+  }
+  if (!opts_.fallback_model_path.empty()) {
+    fallback_ = std::make_unique<NgramModel>(NgramModel::load(resource_path(opts_.fallback_model_path).string()));
+  }
+  if (!opts_.exemplars_path.empty()) {
+    exemplars_ = std::make_unique<Exemplars>(Exemplars::load(resource_path(opts_.exemplars_path).string()));
   }
 }
 
@@ -102,6 +109,52 @@ LanguageInfo Detector::detect_text(std::string_view text, std::string_view hint)
   }
 
   bool overruled = false;
+  bool fallback_used = false;
+  bool fallback_replaced = false;
+  // Letters outside the alphabet of CLD2's answer (Kurmanji ê î û ş read as Turkish): CLD2's
+  // "reliable" is then worth a second look, which may only replace the answer, never weaken it.
+  bool suspicious = false;
+  if (reliable && fallback_ != nullptr && exemplars_ != nullptr) {
+    bool known = false;
+    const Exemplars::Count c = exemplars_->count(primary_subtag(top), text, &known);
+    suspicious = known && c.foreign >= opts_.foreign_min_letters &&
+                 static_cast<double>(c.foreign) >= opts_.foreign_min_share * static_cast<double>(c.letters);
+  }
+  if ((!reliable || suspicious) && fallback_ != nullptr && r.text_bytes >= opts_.fallback_min_bytes) {
+    // CLD2 is unsure (or suspicious): the fallback model, trained on every language we have text
+    // for, confirms CLD2's guess or replaces it.
+    size_t n = 0;
+    // It costs a hash probe per n-gram and language list: it reads a prefix, like the close-pair model.
+    const std::vector<NgramScore> scores = fallback_->score_all(body_prefix(text, opts_.fallback_text_bytes), &n);
+    if (n > 0 && scores.size() >= 2) {
+      const std::string guess = primary_subtag(top);  // owned: primary_subtag returns a new string
+      const NgramScore* guess_score = nullptr;
+      for (const NgramScore& s : scores) {
+        if (s.lang == guess) guess_score = &s;
+      }
+      // Evidence in nats (log-likelihood ratio over all n-grams): a few ambiguous words
+      // ("Hotel Restaurant Bar") never add up to it, so a guess is not dressed as certain.
+      if (scores[0].lang == guess) {
+        if (!reliable && scores[0].log_prob - scores[1].log_prob >= opts_.fallback_min_evidence) {
+          reliable = true;  // two detectors agree, clearly
+          fallback_used = true;
+        }
+      } else if (r.text_bytes >= opts_.fallback_override_bytes && (guess_score != nullptr || !reliable)) {
+        // A guess the model has no text for cannot be scored: then the model's choice must stand
+        // out from every language it knows (its runner-up) by the stricter fallback_unknown_margin.
+        const bool unknown_guess = guess_score == nullptr;
+        const double gain = scores[0].log_prob - (unknown_guess ? scores[1].log_prob : guess_score->log_prob);
+        const double margin = unknown_guess ? opts_.fallback_unknown_margin : opts_.fallback_margin;
+        if (gain / static_cast<double>(n) > margin && gain >= opts_.fallback_min_evidence) {
+          top = scores[0].lang;  // a view into the model's language list, which outlives this call
+          reliable = true;
+          overruled = true;
+          fallback_used = true;
+          fallback_replaced = true;
+        }
+      }
+    }
+  }
   // A hint CLD2 agreed with settles a close group: the publisher knows nb from da.
   if (model_ != nullptr && hint_primary != primary_subtag(top)) {
     const std::vector<std::string_view> group = close_group(primary_subtag(top), script);
@@ -127,7 +180,11 @@ LanguageInfo Detector::detect_text(std::string_view text, std::string_view hint)
   int attributed = 0;
   for (size_t i = 0; i < n_ranked; ++i) attributed += ranked[i].second;
   const double own = attributed > 0 ? share * 100.0 / attributed : share;
-  info.confidence = std::clamp(own * (reliable ? 1.0 : 0.5) * (overruled ? 0.75 : 1.0), 0.0, 1.0);
+  // A guess the fallback model only confirmed counts as less sure than CLD2's own reliable answer.
+  // When the fallback replaced CLD2's answer, CLD2's shares say nothing about the new one: 0.5.
+  info.confidence = fallback_replaced
+                        ? 0.5
+                        : std::clamp(own * (reliable ? 1.0 : 0.5) * (overruled || fallback_used ? 0.75 : 1.0), 0.0, 1.0);
   for (size_t i = 0; i < n_ranked; ++i) {
     if (ranked[i].first != top && ranked[i].first != "und") info.alternatives.push_back({output_code(ranked[i].first, text), ranked[i].second / 100.0});
   }

@@ -70,6 +70,23 @@ std::vector<LabelledText> load_eval_data(const EvalOptions& o) {
     }
     return out;
   }
+  std::map<std::string, std::string, std::less<>> selection;  // declaration code → language
+  if (!o.declarations.empty()) {
+    std::ifstream sel(o.declarations);
+    if (!sel) throw std::runtime_error("cannot read " + o.declarations);
+    std::string row;
+    while (std::getline(sel, row)) {
+      const std::string_view t = trim(row);
+      if (t.empty() || t.front() == '#') continue;
+      const size_t tab = t.find('\t');
+      if (tab == std::string_view::npos || tab == 0 || trim(t.substr(tab + 1)).empty()) {
+        throw std::runtime_error(o.declarations + ": expected code<TAB>lang[<TAB>name] lines");
+      }
+      const std::string_view rest = t.substr(tab + 1);
+      selection.emplace(std::string(t.substr(0, tab)), primary_subtag(trim(rest.substr(0, rest.find('\t')))));
+    }
+    if (selection.empty()) throw std::runtime_error(o.declarations + ": no declarations");
+  }
   std::ifstream in(o.data);
   if (!in) throw std::runtime_error("cannot read " + o.data);
   simdjson::dom::parser parser;
@@ -84,6 +101,15 @@ std::vector<LabelledText> load_eval_data(const EvalOptions& o) {
       throw std::runtime_error(o.data + ":" + std::to_string(lineno) + ": expected a JSON object with string lang and text");
     }
     text = trim(text);
+    if (!selection.empty()) {
+      std::string_view code, element = "p";
+      if (doc["code"].get(code)) continue;  // not a declaration record
+      if (doc["element"].get(element)) element = "p";  // absent: a paragraph
+      const auto it = selection.find(code);
+      if (it == selection.end() || element != "p") continue;
+      if (keep(text, o)) out.push_back({it->second, std::string(text)});
+      continue;
+    }
     if (keep(text, o)) out.push_back({primary_subtag(lang), std::string(text)});
   }
   return out;

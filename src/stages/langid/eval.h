@@ -21,6 +21,10 @@ struct EvalOptions {
   std::string lingua_file = "sentences.txt";  // which lingua file per language folder
   size_t min_chars = 0;        // skip records with fewer code points (after trimming)
   size_t max_chars = 0;        // skip records with more code points; 0 = no limit
+  // udhr format: a selection of declarations (scripts/udhr-standard.tsv: `code<TAB>lang` lines,
+  // `#` comments); when set only the paragraphs (`element` "p") of those declarations are kept
+  // and each is labelled with the selection's language, not the record's own tag.
+  std::string declarations;
 };
 
 // Throws std::runtime_error when the data cannot be read or parsed.

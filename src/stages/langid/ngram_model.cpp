@@ -110,6 +110,26 @@ std::vector<NgramScore> NgramModel::score(std::string_view text, const std::vect
   return out;
 }
 
+std::vector<NgramScore> NgramModel::score_all(std::string_view text, size_t* n_grams) const {
+  thread_local std::vector<uint32_t> hashes;
+  hashes.clear();
+  ngram_hashes(text, hashes);
+  if (n_grams) *n_grams = hashes.size();
+  // Every language starts at "all n-grams unseen" and gains for each n-gram it has seen.
+  thread_local std::vector<int64_t> cost;
+  cost.assign(langs_.size(), 0);
+  for (size_t i = 0; i < langs_.size(); ++i) cost[i] = static_cast<int64_t>(unseen_cost_[i]) * static_cast<int64_t>(hashes.size());
+  for (uint32_t h : hashes) {
+    const auto [first, last] = find(h);
+    for (uint32_t j = first; j < last; ++j) cost[entries_[j].lang] += int64_t{entries_[j].cost} - unseen_cost_[entries_[j].lang];
+  }
+  std::vector<NgramScore> out;
+  out.reserve(langs_.size());
+  for (size_t i = 0; i < langs_.size(); ++i) out.push_back({langs_[i], -static_cast<double>(cost[i]) / kScale});
+  std::sort(out.begin(), out.end(), [](const NgramScore& a, const NgramScore& b) { return a.log_prob > b.log_prob; });
+  return out;
+}
+
 void NgramModel::build_index() {
   size_t unique = 0;
   for (size_t i = 0; i < entries_.size(); ++i) unique += (i == 0 || entries_[i].hash != entries_[i - 1].hash);

@@ -17,7 +17,7 @@ namespace newsflow::langid {
 void ngram_hashes(std::string_view text, std::vector<uint32_t>& out);
 
 struct NgramScore {
-  std::string lang;
+  std::string_view lang;  // a view into the model's language list (valid while the model lives)
   double log_prob = 0;  // sum over n-grams of log P(n-gram | lang)
 };
 
@@ -37,6 +37,9 @@ class NgramModel {
   // `n_grams` receives the number of n-grams scored.
   std::vector<NgramScore> score(std::string_view text, const std::vector<std::string_view>& candidates,
                                 size_t* n_grams = nullptr) const;
+  // Scores of `text` for every language of the model, best first (the fallback model's use:
+  // one pass over the n-grams, whatever the number of languages).
+  std::vector<NgramScore> score_all(std::string_view text, size_t* n_grams = nullptr) const;
   size_t entries() const { return entries_.size(); }
 
  private:

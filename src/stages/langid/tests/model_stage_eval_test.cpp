@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "stages/langid/eval.h"
+#include "stages/langid/exemplars.h"
 #include "stages/langid/langid_stage.h"
 #include "stages/langid/ngram_model.h"
 
@@ -145,4 +146,171 @@ TEST(Eval, ScoresPrimarySubtagsAndSupport) {
   EXPECT_DOUBLE_EQ(r.accuracy_supported(), 1.0);
   EXPECT_EQ(r.languages_supported(), 2u);
   EXPECT_EQ(r.per_lang.at("qqq").confusions.at("en"), 1u);
+}
+
+TEST(NgramModel, ScoreAllMatchesScoreOverEveryLanguage) {
+  const fs::path d = temp_dir("all");
+  write(d / "aa.txt", "the cat sat on the mat\nthe dog and the cat\n");
+  write(d / "bb.txt", "der hund und die katze\ndie katze ist nicht der hund\n");
+  write(d / "cc.txt", "le chat et le chien\nle chien dort sur le tapis\n");
+  const auto m = langid::NgramModel::train(d.string(), {"aa", "bb", "cc"}, 50);
+  size_t n_all = 0, n = 0;
+  const auto all = m.score_all("le chat and der hund", &n_all);
+  const auto some = m.score("le chat and der hund", {"aa", "bb", "cc"}, &n);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(n_all, n);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(all[i].lang, some[i].lang);
+    EXPECT_DOUBLE_EQ(all[i].log_prob, some[i].log_prob);
+  }
+  EXPECT_GE(all[0].log_prob, all[1].log_prob);
+  EXPECT_EQ(m.score_all("le chien dort").front().lang, "cc");
+  fs::remove_all(d);
+}
+
+namespace {
+// CLD2 calls this list of loanwords unreliable (it guesses English): what the fallback is for.
+constexpr const char* kLoanwords = "Hotel Restaurant Bar Taxi Pizza Pasta Cafe Museum Park Hotel";
+
+langid::DetectorOptions with_fallback(const fs::path& model) {
+  langid::DetectorOptions o;
+  o.fallback_model_path = model.string();
+  return o;
+}
+}  // namespace
+
+TEST(Detector, FallbackConfirmsOrReplacesAnUnsureGuess) {
+  const fs::path d = temp_dir("fallback");
+  std::string loan, prose;
+  for (int i = 0; i < 30; ++i) loan += "hotel restaurant bar taxi pizza pasta cafe museum park\n";
+  for (int i = 0; i < 30; ++i) prose += "we went to the shop and then walked home along the river\n";
+  // "aa" owns the loanwords: the fallback replaces CLD2's unsure "en" with it.
+  write(d / "aa.txt", loan);
+  write(d / "en.txt", prose);
+  langid::NgramModel::train(d.string(), {"aa", "en"}, 500).save((d / "replace.bin").string());
+  {
+    langid::DetectorOptions none;
+    none.fallback_model_path.clear();
+    const LanguageInfo plain = langid::Detector(none).detect({}, kLoanwords, {});
+    ASSERT_EQ(plain.code, "und");  // the premise: CLD2 alone is unsure
+    ASSERT_FALSE(plain.alternatives.empty());
+    EXPECT_EQ(plain.alternatives[0].code, "en");
+  }
+  const LanguageInfo replaced = langid::Detector(with_fallback(d / "replace.bin")).detect({}, kLoanwords, {});
+  EXPECT_EQ(replaced.code, "aa");
+  EXPECT_TRUE(replaced.reliable);
+  EXPECT_DOUBLE_EQ(replaced.confidence, 0.5);  // CLD2's shares say nothing about the model's answer
+
+  // A model with no English at all cannot score the guess: "aa" must then lead its runner-up.
+  write(d / "bb.txt", prose);
+  langid::NgramModel::train(d.string(), {"aa", "bb"}, 500).save((d / "no_en.bin").string());
+  EXPECT_EQ(langid::Detector(with_fallback(d / "no_en.bin")).detect({}, kLoanwords, {}).code, "aa");
+  langid::DetectorOptions strict = with_fallback(d / "no_en.bin");
+  strict.fallback_unknown_margin = 50;  // no model leads by 50 nats per n-gram
+  EXPECT_EQ(langid::Detector(strict).detect({}, kLoanwords, {}).code, "und");
+
+  // The same words as English: the fallback agrees with CLD2's guess, which becomes the answer.
+  write(d / "en.txt", loan);
+  write(d / "aa.txt", prose);
+  langid::NgramModel::train(d.string(), {"aa", "en"}, 500).save((d / "agree.bin").string());
+  const langid::Detector agree(with_fallback(d / "agree.bin"));
+  const LanguageInfo confirmed = agree.detect({}, kLoanwords, {});
+  EXPECT_EQ(confirmed.code, "en");
+  EXPECT_TRUE(confirmed.reliable);
+  EXPECT_LE(confirmed.confidence, 0.75);
+  // Too few letters to replace or confirm anything: still und.
+  EXPECT_EQ(agree.detect({}, "Hotel Bar", {}).code, "und");
+  fs::remove_all(d);
+}
+
+TEST(LangidStage, FallbackSettingsAreRead) {
+  Settings off(YAML::Load("fallback_model: \"\"\nfallback_margin: 0.2\nfallback_min_evidence: 5\n"
+                          "fallback_min_bytes: 20\nfallback_override_bytes: 40\nexemplars: \"\"\n"
+                          "foreign_min_letters: 5\nforeign_min_share: 0.05\nfallback_unknown_margin: 2\n"
+                          "fallback_text_bytes: 512\n"),
+               "langid");
+  EXPECT_NO_THROW(make_langid_stage(off));
+  EXPECT_NO_THROW(off.finish());
+  Settings missing(YAML::Load("fallback_model: /nonexistent/fallback.bin\n"), "langid");
+  EXPECT_THROW(make_langid_stage(missing), std::runtime_error);
+  Settings bad(YAML::Load("fallback_margin: -1\n"), "langid");
+  EXPECT_THROW(make_langid_stage(bad), ConfigError);
+  Settings bad_share(YAML::Load("foreign_min_share: 2\n"), "langid");
+  EXPECT_THROW(make_langid_stage(bad_share), ConfigError);
+  Settings missing_exemplars(YAML::Load("exemplars: /nonexistent/exemplars.tsv\n"), "langid");
+  EXPECT_THROW(make_langid_stage(missing_exemplars), std::runtime_error);
+}
+
+TEST(Eval, DeclarationsSelectParagraphsAndRelabelThem) {
+  const fs::path d = temp_dir("decl");
+  write(d / "u.jsonl",
+        "{\"code\":\"zlm_x\",\"lang\":\"zlm-Latn\",\"element\":\"p\",\"text\":\"Semua manusia dilahirkan bebas.\"}\n"
+        "{\"code\":\"zlm_x\",\"lang\":\"zlm-Latn\",\"element\":\"h1\",\"text\":\"Perkara 1\"}\n"
+        "{\"code\":\"deu_x\",\"lang\":\"de-1996\",\"text\":\"Alle Menschen sind frei geboren.\"}\n"
+        "{\"code\":\"fra_x\",\"lang\":\"fr\",\"element\":\"p\",\"text\":\"Tous les êtres humains naissent libres.\"}\n"
+        "{\"lang\":\"en\",\"text\":\"no declaration code\"}\n");
+  write(d / "sel.tsv", "# comment\nzlm_x\tms\tMalay (Latin)\n\ndeu_x\tde-1996\n");
+  langid::EvalOptions o;
+  o.data = (d / "u.jsonl").string();
+  o.declarations = (d / "sel.tsv").string();
+  const auto data = langid::load_eval_data(o);
+  ASSERT_EQ(data.size(), 2u);  // the h1 heading, fra_x and the code-less record are left out
+  EXPECT_EQ(data[0].lang, "ms");
+  EXPECT_EQ(data[0].text, "Semua manusia dilahirkan bebas.");
+  EXPECT_EQ(data[1].lang, "de");  // no element: a paragraph; label from the list, primary subtag
+  o.min_chars = 32;  // the German paragraph has 32 characters, the Malay one 31
+  EXPECT_EQ(langid::load_eval_data(o).size(), 1u);
+
+  write(d / "bad.tsv", "zlm_x ms\n");
+  o.declarations = (d / "bad.tsv").string();
+  EXPECT_THROW(langid::load_eval_data(o), std::runtime_error);
+  write(d / "empty.tsv", "# nothing\n");
+  o.declarations = (d / "empty.tsv").string();
+  EXPECT_THROW(langid::load_eval_data(o), std::runtime_error);
+  o.declarations = (d / "missing.tsv").string();
+  EXPECT_THROW(langid::load_eval_data(o), std::runtime_error);
+  fs::remove_all(d);
+}
+
+TEST(Exemplars, CountsNonAsciiLettersOutsideTheAlphabet) {
+  const fs::path d = temp_dir("exemplars");
+  write(d / "ex.tsv", "# comment\ntr\tçöüğış\nen\t\n");
+  const auto e = langid::Exemplars::load((d / "ex.tsv").string());
+  bool known = false;
+  auto c = e.count("tr", "Ez diçim bajêr û hevalên xwe dibînim", &known);
+  EXPECT_TRUE(known);
+  EXPECT_EQ(c.foreign, 4u);  // ê û ê î; ç is Turkish
+  EXPECT_EQ(c.letters, 30u);
+  c = e.count("en", "Café in Zürich", &known);
+  EXPECT_TRUE(known);
+  EXPECT_EQ(c.foreign, 2u);  // an empty alphabet: every non-ASCII letter is foreign
+  c = e.count("tr", "Gu\xCC\x88zel 123 !", &known);  // a combining mark is not a letter
+  EXPECT_EQ(c.letters, 5u);
+  EXPECT_EQ(c.foreign, 0u);
+  e.count("xx", "anything", &known);
+  EXPECT_FALSE(known);
+  write(d / "bad.tsv", "no tab here\n");
+  EXPECT_THROW(langid::Exemplars::load((d / "bad.tsv").string()), std::runtime_error);
+  EXPECT_THROW(langid::Exemplars::load((d / "missing.tsv").string()), std::runtime_error);
+  fs::remove_all(d);
+}
+
+TEST(Detector, ForeignLettersGetASecondLookFromTheFallback) {
+  // Kurmanji (our own sentence): CLD2 reads it as reliable Turkish; ê î û are not Turkish letters,
+  // so the committed fallback model (trained on Kurdish message catalogs) is asked and wins.
+  const std::string kmr = "Ez diçim bajêr û hevalên xwe dibînim, paşê em ê bi hev re biçin çarşiyê.";
+  langid::DetectorOptions no_check;
+  no_check.exemplars_path.clear();
+  const LanguageInfo plain = langid::Detector(no_check).detect({}, kmr, {});
+  ASSERT_EQ(plain.code, "tr");  // the premise
+  ASSERT_TRUE(plain.reliable);
+  const LanguageInfo checked = langid::Detector(langid::DetectorOptions{}).detect({}, kmr, {});
+  EXPECT_EQ(checked.code.substr(0, 2), "ku");
+  EXPECT_TRUE(checked.reliable);
+  EXPECT_DOUBLE_EQ(checked.confidence, 0.5);
+  // Ordinary Turkish keeps CLD2's answer untouched.
+  const LanguageInfo tr = langid::Detector(langid::DetectorOptions{}).detect(
+      {}, "Belediye meclisi salı günü uzun bir tartışmanın ardından yeni bütçeyi kabul etti.", {});
+  EXPECT_EQ(tr.code, "tr");
+  EXPECT_DOUBLE_EQ(tr.confidence, 1.0);
 }
