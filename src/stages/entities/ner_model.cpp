@@ -30,6 +30,7 @@ enum : uint64_t {
   T_Wm1, T_Wp1, T_SSm1, T_SSp1, T_SS3, T_SSm1_0, T_SS0_p1, T_BIm1, T_BIp1, T_START_LW, T_CAPS_LW, T_CAPS_SS,
   T_GAZ, T_GAZm1, T_GAZp1, T_GAZ_SS, T_CLS, T_CLSm1, T_CLSp1, T_CLS_SS, T_DOCCASE, T_DOCCASE_SS, T_HIST_HAS,
   T_HIST_MAJ, T_HIST_MAJ_SS, T_HIST_SELF, T_HIST_O, T_SUF3m1, T_SUF3p1, T_SUF56, T_TRI, T_BIm2, T_BIp2, T_TRIGm1, T_TRIGp1, T_TRIGm2,
+  T_LEX, T_LEX_SS, T_LEXm1, T_LEXp1, T_QUOTE, T_QUOTE_SS, T_SLEN_SS, T_SPOS_SS,
   T_P1 = 100, T_P2P1, T_P1_LW, T_P1_SS,
 };
 
@@ -38,7 +39,8 @@ constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
 typedef int16_t v8i16 __attribute__((vector_size(16)));
 typedef int32_t v8i32 __attribute__((vector_size(32)));
 static_assert(kLabels == 9, "decode sums labels 0..7 as a vector plus label 8");
-constexpr char kMagic[8] = {'N', 'F', 'N', 'E', 'R', '0', '0', '3'};
+constexpr char kMagic[8] = {'N', 'F', 'N', 'E', 'R', '0', '0', '4'};   // 004 adds the lexicon
+constexpr char kMagic3[8] = {'N', 'F', 'N', 'E', 'R', '0', '0', '3'};  // still read (no lexicon)
 
 inline uint32_t fid(uint64_t tmpl, uint64_t v, uint32_t mask) {
   return static_cast<uint32_t>(mix(tmpl * 0x9E3779B97F4A7C15ull, v)) & mask;
@@ -87,8 +89,8 @@ int parse_label(std::string_view tag) {
   return 0;
 }
 
-void token_info(const NerDoc& doc, const Gazetteer* gaz, const ClusterMap* clusters, std::vector<TokInfo>& info,
-                std::string& buf) {
+void token_info(const NerDoc& doc, const Gazetteer* gaz, const ClusterMap* clusters, const Lexicon* lex,
+                std::vector<TokInfo>& info, std::string& buf) {
   const size_t n = doc.tokens.size();
   info.resize(n);
   for (size_t i = 0; i < n; ++i) {
@@ -128,6 +130,8 @@ void token_info(const NerDoc& doc, const Gazetteer* gaz, const ClusterMap* clust
       }
     }
     t.cls = clusters ? clusters->get(t.lw) : 0;
+    t.lex = lex ? lex->get(t.lw) : 0;
+    t.quote = 0;
     uint8_t f = 0;
     bool has_letter = false, has_lower = false;
     for (size_t b = 0; b < w.size();) {
@@ -167,6 +171,24 @@ void token_info(const NerDoc& doc, const Gazetteer* gaz, const ClusterMap* clust
     }
     if (words >= 3 && upper * 10 >= words * 8) {
       for (uint32_t i = s.first; i < s.last && i < n; ++i) info[i].flags |= kf_caps_sentence;
+    }
+  }
+  // Quotation marks: symmetric marks toggle, typographic ones open/close.
+  for (const Sentence& s : doc.sentences) {
+    bool in = false, just_opened = false;
+    for (uint32_t i = s.first; i < s.last && i < n; ++i) {
+      const std::string_view w = doc.tokens[i];
+      const bool sym = w == "\"" || w == "''" || w == "'";
+      const bool open = w == "``" || w == "\u00ab" || w == "\u201c" || w == "\u201e";
+      const bool close = w == "\u00bb" || w == "\u201d";
+      info[i].quote = 0;
+      if (sym || open || close) {
+        in = sym ? !in : open;
+        just_opened = in;
+        continue;
+      }
+      info[i].quote = static_cast<uint8_t>((in ? 1 : 0) | (just_opened ? 2 : 0));
+      just_opened = false;
     }
   }
   // Document casing: how the same lowercase word is written mid-sentence elsewhere.
@@ -341,6 +363,25 @@ void token_features(const NerDoc& doc, std::span<const TokInfo> info, uint32_t g
         add(T_CLSp1, p1 ? p1->cls : kEos);
         add(T_CLS_SS, mix(t.cls, t.sshape));
       }
+      if (groups & fg_lexicon) {
+        // Dictionary class x how the token is written: a capitalised word the dictionary only has
+        // lowercase is a sentence start or a name; one it lacks altogether is likely a name.
+        const uint64_t cased = t.flags & (kf_cap | kf_allcaps | kf_sent_start);
+        add(T_LEX, mix(t.lex, cased));
+        add(T_LEX_SS, mix(t.lex, t.sshape));
+        add(T_LEXm1, mix(m1 ? m1->lex | (m1->flags & kf_cap) << 2 : 8, t.lex));
+        add(T_LEXp1, mix(p1 ? p1->lex | (p1->flags & kf_cap) << 2 : 8, t.lex));
+      }
+      if (groups & fg_quotes) {
+        add(T_QUOTE, t.quote);
+        add(T_QUOTE_SS, mix(t.quote, t.sshape));
+      }
+      if (groups & fg_sent_len) {
+        const uint32_t len = s.last - s.first, pos = i - s.first;
+        const uint64_t lb = len <= 4 ? len : len <= 8 ? 5 : 6;
+        add(T_SLEN_SS, mix(lb, t.sshape));
+        add(T_SPOS_SS, mix(mix(lb, std::min<uint32_t>(pos, 3)), t.sshape));
+      }
       if (groups & fg_doc_case) {
         const uint64_t dc = (t.flags & (kf_doc_cap | kf_doc_lower | kf_sent_start | kf_caps_sentence | kf_cap));
         add(T_DOCCASE, dc);
@@ -417,8 +458,8 @@ void decode(const NerDoc& doc, std::span<const TokInfo> info, std::span<const ui
 }
 
 void NerModel::tag(const NerDoc& doc, std::vector<uint8_t>& labels, NerScratch& sc) const {
-  token_info(doc, (groups_ & fg_gazetteer) ? &gaz_ : nullptr, (groups_ & fg_clusters) ? &clusters_ : nullptr, sc.info,
-             sc.buf);
+  token_info(doc, (groups_ & fg_gazetteer) ? &gaz_ : nullptr, (groups_ & fg_clusters) ? &clusters_ : nullptr,
+             (groups_ & fg_lexicon) ? &lex_ : nullptr, sc.info, sc.buf);
   token_features(doc, sc.info, groups_, {}, (1u << pass1_.bits) - 1, sc.feats);
   decode(doc, sc.info, sc.feats, pass1_, label_mask_, labels);
   if ((groups_ & fg_two_pass) && !pass2_.w.empty()) {
@@ -483,10 +524,13 @@ std::unique_ptr<NerModel> NerModel::load(const std::string& path, std::string& e
   auto m = std::make_unique<NerModel>();
   char magic[8];
   char lang[8] = {};
-  bool ok = std::fread(magic, 1, 8, f) == 8 && std::memcmp(magic, kMagic, 8) == 0 && std::fread(lang, 1, 8, f) == 8 &&
-            std::fread(&m->groups_, sizeof m->groups_, 1, f) == 1 &&
-            std::fread(&m->label_mask_, sizeof m->label_mask_, 1, f) == 1 && m->gaz_.read(f) && m->clusters_.read(f) &&
-            read_weights(f, m->pass1_) && read_weights(f, m->pass2_) && !m->pass1_.w.empty();
+  bool ok = std::fread(magic, 1, 8, f) == 8;
+  const bool v3 = ok && std::memcmp(magic, kMagic3, 8) == 0;
+  ok = ok && (v3 || std::memcmp(magic, kMagic, 8) == 0) && std::fread(lang, 1, 8, f) == 8 &&
+       std::fread(&m->groups_, sizeof m->groups_, 1, f) == 1 &&
+       std::fread(&m->label_mask_, sizeof m->label_mask_, 1, f) == 1 && m->gaz_.read(f) && m->clusters_.read(f) &&
+       (v3 || m->lex_.read(f)) && read_weights(f, m->pass1_) && read_weights(f, m->pass2_) && !m->pass1_.w.empty();
+  if (v3) m->groups_ &= ~static_cast<uint32_t>(fg_lexicon);
   std::fclose(f);
   if (!ok) {
     error = "not a valid NER model file: " + path;
@@ -511,6 +555,7 @@ bool NerModel::save(const std::string& path, std::string& error) const {
   std::fwrite(&label_mask_, sizeof label_mask_, 1, f);
   gaz_.write(f);
   clusters_.write(f);
+  lex_.write(f);
   write_weights(f, pass1_);
   write_weights(f, pass2_);
   const bool ok = std::ferror(f) == 0;

@@ -36,7 +36,10 @@ enum FeatureGroup : uint32_t {
   fg_doc_case = 64,  // how a word is cased elsewhere in the document
   fg_chars = 128,    // long suffixes, character trigrams, outer word bigrams
   fg_trigger = 256,  // neighbour word x own shape ("minister X", "X said")
-  fg_all = 511,
+  fg_lexicon = 512,  // dictionary word list (Debian wngerman / wspanish): is it a common word?
+  fg_quotes = 1024,  // inside quotation marks (titles of works, MISC)
+  fg_sent_len = 2048,  // sentence length and position (WikiANN: title fragments vs sentences)
+  fg_all = 4095,
 };
 
 // One document to tag: tokens (views into caller text) and sentence ranges over them.
@@ -54,6 +57,8 @@ struct TokInfo {
   uint8_t ntri;
   uint32_t gaz;     // Gazetteer::match bits
   uint8_t flags;    // kf_* below
+  uint8_t lex;      // Lexicon class bits of the lowercased word (0 = not in the dictionary)
+  uint8_t quote;    // 1 inside quotation marks, 2 first token after an opening mark
 };
 
 // Reusable buffers for one thread.
@@ -92,14 +97,15 @@ class NerModel {
   uint32_t label_mask_ = (1u << kLabels) - 1;  // labels seen in training (WikiANN has no MISC)
   Gazetteer gaz_;
   ClusterMap clusters_;
+  Lexicon lex_;
   Weights pass1_, pass2_;
 };
 
 // Feature extraction, shared by tagging and training.
 constexpr int kMaxFeats = 80;
 constexpr int kTagFeats = 4;
-void token_info(const NerDoc& doc, const Gazetteer* gaz, const ClusterMap* clusters, std::vector<TokInfo>& info,
-                std::string& buf);
+void token_info(const NerDoc& doc, const Gazetteer* gaz, const ClusterMap* clusters, const Lexicon* lex,
+                std::vector<TokInfo>& info, std::string& buf);
 // Fills kMaxFeats hashed feature ids per token (unused slots = UINT32_MAX). `hist` (optional) holds
 // per token the second-pass document features computed from pass-1 labels.
 void token_features(const NerDoc& doc, std::span<const TokInfo> info, uint32_t groups, std::span<const uint8_t> pass1,

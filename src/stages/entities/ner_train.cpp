@@ -126,8 +126,10 @@ void compute_features(Data& d, uint32_t groups, uint32_t mask, const std::vector
   }
 }
 
+// `dropout`: share of training tokens whose word-identity features (word, lowercase word) are hidden
+// in an update, so the weights also learn to tag from shape, affixes and context (unseen words).
 Weights train_pass(const Data& d, const std::vector<size_t>& doc_ids, uint32_t bits, uint32_t label_mask, int epochs,
-                   uint64_t seed, std::ostream& log, const char* what) {
+                   uint64_t seed, double dropout, std::ostream& log, const char* what) {
   Perceptron p(bits);
   const uint32_t mask = (1u << bits) - 1;
   std::vector<std::pair<uint32_t, uint32_t>> order;  // (doc, sentence)
@@ -135,6 +137,7 @@ Weights train_pass(const Data& d, const std::vector<size_t>& doc_ids, uint32_t b
     for (uint32_t s = 0; s < d.docs[di].sentences.size(); ++s) order.emplace_back(static_cast<uint32_t>(di), s);
   }
   uint64_t rng = seed;
+  const uint64_t drop_below = dropout > 0 ? static_cast<uint64_t>(dropout * 18446744073709551615.0) : 0;
   for (int ep = 0; ep < epochs; ++ep) {
     for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[splitmix(rng) % i]);
     size_t errors = 0, total = 0;
@@ -144,6 +147,16 @@ Weights train_pass(const Data& d, const std::vector<size_t>& doc_ids, uint32_t b
       int p1 = kLabels, p2 = kLabels;
       for (uint32_t i = s.first; i < s.last; ++i) {
         const uint32_t* f = &d.feats[di][static_cast<size_t>(i) * kMaxFeats];
+        uint32_t dropped[kMaxFeats];
+        if (drop_below && splitmix(rng) < drop_below) {
+          // Slots 1 and 2 are the word and lowercase word (token_features adds them first).
+          int k = 0;
+          for (int j = 0; j < kMaxFeats && f[j] != kNone; ++j) {
+            if (j != 1 && j != 2) dropped[k++] = f[j];
+          }
+          while (k < kMaxFeats) dropped[k++] = kNone;
+          f = dropped;
+        }
         uint32_t tf[kTagFeats];
         tag_features(d.info[di][i], p1, p2, mask, tf);
         float sc[kLabels];
@@ -202,6 +215,12 @@ size_t doc_sentences = 20;  // set from TrainOptions
 size_t group_for(ConllFormat f) { return f == ConllFormat::conll ? doc_sentences : 1; }
 
 }  // namespace
+
+std::string default_word_list(const std::string& lang) {
+  if (lang == "de") return "/usr/share/dict/ngerman";
+  if (lang == "es") return "/usr/share/dict/spanish";
+  return "";
+}
 
 size_t add_iso_gazetteer(const std::string& dir, const std::string& lang, Gazetteer& gaz) {
   size_t n = 0;
@@ -269,6 +288,16 @@ bool train_ner(const TrainOptions& opt, std::ostream& log, TrainResult& result, 
   model.lang_ = opt.lang;
   model.groups_ = opt.groups;
   if (opt.cluster_text.empty()) model.groups_ &= ~static_cast<uint32_t>(fg_clusters);
+  const std::string words = opt.word_list == "default" ? default_word_list(opt.lang) : opt.word_list;
+  if (words.empty()) model.groups_ &= ~static_cast<uint32_t>(fg_lexicon);
+  if (model.groups_ & fg_lexicon) {
+    const long n = read_word_list(words, model.lex_);
+    if (n < 0) {
+      error = "cannot read word list " + words + " (Debian wngerman/wspanish; --word-list FILE, or --groups=-lexicon)";
+      return false;
+    }
+    log << "lexicon: " << n << " words from " << words << ", " << model.lex_.size() << " distinct\n";
+  }
   const uint32_t groups = model.groups_;
   const uint32_t mask = (1u << opt.bits) - 1;
 
@@ -287,11 +316,12 @@ bool train_ner(const TrainOptions& opt, std::ostream& log, TrainResult& result, 
     log << "gazetteer: " << ext << " iso-codes names, " << model.gaz_.size() << " phrase-prefix entries\n";
   }
   const ClusterMap* cl = (groups & fg_clusters) ? &model.clusters_ : nullptr;
+  const Lexicon* lex = (groups & fg_lexicon) ? &model.lex_ : nullptr;
   const bool use_gaz = groups & fg_gazetteer;
   for (size_t i = 0; i < train.docs.size(); ++i)
-    token_info(train.views[i], use_gaz ? &fold_gaz[(i + 1) % 2] : nullptr, cl, train.info[i], buf);
+    token_info(train.views[i], use_gaz ? &fold_gaz[(i + 1) % 2] : nullptr, cl, lex, train.info[i], buf);
   for (size_t i = 0; i < dev.docs.size(); ++i)
-    token_info(dev.views[i], use_gaz ? &model.gaz_ : nullptr, cl, dev.info[i], buf);
+    token_info(dev.views[i], use_gaz ? &model.gaz_ : nullptr, cl, lex, dev.info[i], buf);
   compute_features(train, groups, mask, nullptr);
   compute_features(dev, groups, mask, nullptr);
 
@@ -303,7 +333,7 @@ bool train_ner(const TrainOptions& opt, std::ostream& log, TrainResult& result, 
     for (uint8_t t : d.tags) model.label_mask_ |= 1u << t;
   }
   const uint32_t lm = model.label_mask_;
-  model.pass1_ = train_pass(train, all, opt.bits, lm, opt.epochs, opt.seed, log, "pass1");
+  model.pass1_ = train_pass(train, all, opt.bits, lm, opt.epochs, opt.seed, opt.word_dropout, log, "pass1");
   std::vector<std::vector<uint8_t>> dev_pred(dev.docs.size());
   predict(dev, dev_all, model.pass1_, lm, dev_pred);
   NerScores s1 = score(dev, dev_pred);
@@ -316,12 +346,13 @@ bool train_ner(const TrainOptions& opt, std::ostream& log, TrainResult& result, 
     std::vector<size_t> fold[2];
     for (size_t i = 0; i < all.size(); ++i) fold[i % 2].push_back(i);
     for (int f = 0; f < 2; ++f) {
-      const Weights w = train_pass(train, fold[1 - f], opt.bits, lm, opt.epochs, opt.seed + 1 + f, log, "jackknife");
+      const Weights w = train_pass(train, fold[1 - f], opt.bits, lm, opt.epochs, opt.seed + 1 + f, opt.word_dropout, log,
+                                   "jackknife");
       predict(train, fold[f], w, lm, train_p1);
     }
     compute_features(train, groups, mask, &train_p1);
     compute_features(dev, groups, mask, &dev_pred);
-    model.pass2_ = train_pass(train, all, opt.bits, lm, opt.epochs, opt.seed + 7, log, "pass2");
+    model.pass2_ = train_pass(train, all, opt.bits, lm, opt.epochs, opt.seed + 7, opt.word_dropout, log, "pass2");
   }
 
   if (!model.save(opt.out_path, error)) return false;
