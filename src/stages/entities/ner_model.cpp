@@ -30,7 +30,7 @@ enum : uint64_t {
   T_Wm1, T_Wp1, T_SSm1, T_SSp1, T_SS3, T_SSm1_0, T_SS0_p1, T_BIm1, T_BIp1, T_START_LW, T_CAPS_LW, T_CAPS_SS,
   T_GAZ, T_GAZm1, T_GAZp1, T_GAZ_SS, T_CLS, T_CLSm1, T_CLSp1, T_CLS_SS, T_DOCCASE, T_DOCCASE_SS, T_HIST_HAS,
   T_HIST_MAJ, T_HIST_MAJ_SS, T_HIST_SELF, T_HIST_O, T_SUF3m1, T_SUF3p1, T_SUF56, T_TRI, T_BIm2, T_BIp2, T_TRIGm1, T_TRIGp1, T_TRIGm2,
-  T_LEX, T_LEX_SS, T_LEXm1, T_LEXp1, T_QUOTE, T_QUOTE_SS, T_SLEN_SS, T_SPOS_SS,
+  T_LEX, T_LEX_SS, T_LEXm1, T_LEXp1, T_QUOTE, T_QUOTE_SS, T_SLEN_SS, T_SPOS_SS, T_RUN_LAST, T_RUN_FIRST, T_RUN_LEN, T_BOW, T_HIST_NEXT, T_HIST_NEXT2, T_HIST_AROUND,
   T_P1 = 100, T_P2P1, T_P1_LW, T_P1_SS,
 };
 
@@ -268,10 +268,23 @@ void doc_history(std::span<const TokInfo> info, std::span<const uint8_t> pass1, 
   }
 }
 
-void add_history(const Hist& h, const TokInfo& t, uint8_t self, uint32_t mask, uint32_t* f, int& k) {
+void add_history(const Hist& h, std::span<const TokInfo> info, std::span<const uint8_t> pass1, size_t i,
+                 uint32_t groups, uint32_t mask, uint32_t* f, int& k) {
   auto add = [&](uint64_t tmpl, uint64_t v) {
     if (k < kMaxFeats) f[k++] = fid(tmpl, v, mask);
   };
+  const TokInfo& t = info[i];
+  const uint8_t self = pass1[i];
+  // Pass-1 labels to the right, which the left-to-right pass 1 could not see (same sentence only).
+  const bool has1 = i + 1 < info.size() && !(info[i + 1].flags & kf_sent_start);
+  const bool has2 = has1 && i + 2 < info.size() && !(info[i + 2].flags & kf_sent_start);
+  const uint64_t n1 = has1 ? pass1[i + 1] : 15, n2 = has2 ? pass1[i + 2] : 15;
+  const uint64_t b1 = (i > 0 && !(t.flags & kf_sent_start)) ? pass1[i - 1] : 15;
+  if (groups & fg_hist_next) {
+    add(T_HIST_NEXT, n1);
+    add(T_HIST_NEXT2, n1 * 16 + n2);
+    add(T_HIST_AROUND, b1 * 16 + n1);
+  }
   for (int ty = 0; ty < kTypes; ++ty) {
     if (h.has & (1u << ty)) add(T_HIST_HAS, static_cast<uint64_t>(ty));
   }
@@ -291,6 +304,7 @@ void token_features(const NerDoc& doc, std::span<const TokInfo> info, uint32_t g
   const bool second = !pass1.empty();
   if (second) doc_history(info, pass1, hist);
   for (const Sentence& s : doc.sentences) {
+    uint32_t run_first = 0, run_last = 0;  // capitalised run [run_first, run_last] around i
     for (uint32_t i = s.first; i < s.last && i < n; ++i) {
       uint32_t* f = &feats[static_cast<size_t>(i) * kMaxFeats];
       int k = 0;
@@ -382,17 +396,50 @@ void token_features(const NerDoc& doc, std::span<const TokInfo> info, uint32_t g
         add(T_SLEN_SS, mix(lb, t.sshape));
         add(T_SPOS_SS, mix(mix(lb, std::min<uint32_t>(pos, 3)), t.sshape));
       }
+      if ((groups & (fg_run | fg_bow)) && (t.flags & kf_can_start)) {
+        if (groups & fg_run) {
+          // A run: name-like tokens, joined by one short lowercase connector ("de", "von der").
+          if (i > run_last || i == s.first) {
+            run_first = run_last = i;
+            for (uint32_t j = i + 1; j < s.last && j < n; ++j) {
+              if (info[j].flags & kf_can_start) {
+                run_last = j;
+              } else if (j + 1 < s.last && j + 1 < n && doc.tokens[j].size() <= 3 && !(info[j].flags & kf_cap) &&
+                         (info[j + 1].flags & kf_can_start)) {
+                continue;  // connector, kept only if a name-like token follows
+              } else if (j + 2 < s.last && j + 2 < n && doc.tokens[j].size() <= 3 && doc.tokens[j + 1].size() <= 3 &&
+                         !(info[j].flags & kf_cap) && !(info[j + 1].flags & kf_cap) &&
+                         (info[j + 2].flags & kf_can_start)) {
+                ++j;  // two-word connector ("de la", "von der")
+              } else {
+                break;
+              }
+            }
+          }
+          const uint32_t len = run_last - run_first + 1;
+          add(T_RUN_LEN, mix(std::min<uint32_t>(len, 5), std::min<uint32_t>(i - run_first, 3)));
+          if (run_last != i) add(T_RUN_LAST, info[run_last].lw);
+          if (run_first != i) add(T_RUN_FIRST, info[run_first].lw);
+        }
+        if (groups & fg_bow) {
+          // Lowercase words 3..6 away: what the sentence is about ("gol", "liga" -> a club).
+          for (int d = 3; d <= 6; ++d) {
+            if (i >= s.first + d && !(info[i - d].flags & kf_can_start)) add(T_BOW, info[i - d].lw);
+            if (i + d < s.last && !(info[i + d].flags & kf_can_start)) add(T_BOW, info[i + d].lw);
+          }
+        }
+      }
       if (groups & fg_doc_case) {
         const uint64_t dc = (t.flags & (kf_doc_cap | kf_doc_lower | kf_sent_start | kf_caps_sentence | kf_cap));
         add(T_DOCCASE, dc);
         add(T_DOCCASE_SS, mix(dc, t.sshape));
       }
-      if (second) add_history(hist[i], t, pass1[i], mask, f, k);
+      if (second) add_history(hist[i], info, pass1, i, groups, mask, f, k);
     }
   }
 }
 
-void history_features(std::span<const TokInfo> info, std::span<const uint8_t> pass1, uint32_t mask,
+void history_features(std::span<const TokInfo> info, std::span<const uint8_t> pass1, uint32_t groups, uint32_t mask,
                       std::vector<uint32_t>& feats) {
   thread_local std::vector<Hist> hist;
   doc_history(info, pass1, hist);
@@ -400,7 +447,7 @@ void history_features(std::span<const TokInfo> info, std::span<const uint8_t> pa
     uint32_t* f = &feats[i * kMaxFeats];
     int k = 0;
     while (k < kMaxFeats && f[k] != kNone) ++k;
-    add_history(hist[i], info[i], pass1[i], mask, f, k);
+    add_history(hist[i], info, pass1, i, groups, mask, f, k);
   }
 }
 
@@ -465,7 +512,7 @@ void NerModel::tag(const NerDoc& doc, std::vector<uint8_t>& labels, NerScratch& 
   if ((groups_ & fg_two_pass) && !pass2_.w.empty()) {
     sc.first = labels;
     if (pass2_.bits == pass1_.bits) {
-      history_features(sc.info, sc.first, (1u << pass2_.bits) - 1, sc.feats);  // base features are shared
+      history_features(sc.info, sc.first, groups_, (1u << pass2_.bits) - 1, sc.feats);  // base features are shared
     } else {
       token_features(doc, sc.info, groups_, sc.first, (1u << pass2_.bits) - 1, sc.feats);
     }

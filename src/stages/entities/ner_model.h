@@ -39,7 +39,10 @@ enum FeatureGroup : uint32_t {
   fg_lexicon = 512,  // dictionary word list (Debian wngerman / wspanish): is it a common word?
   fg_quotes = 1024,  // inside quotation marks (titles of works, MISC)
   fg_sent_len = 2048,  // sentence length and position (WikiANN: title fragments vs sentences)
-  fg_all = 4095,
+  fg_run = 4096,       // first/last word and length of the capitalised run a token is in
+  fg_bow = 8192,       // capitalised tokens: lowercase words further away in the sentence (topic)
+  fg_hist_next = 16384,  // second pass also sees the pass-1 labels to the right
+  fg_all = 32767,
 };
 
 // One document to tag: tokens (views into caller text) and sentence ranges over them.
@@ -111,7 +114,7 @@ void token_info(const NerDoc& doc, const Gazetteer* gaz, const ClusterMap* clust
 void token_features(const NerDoc& doc, std::span<const TokInfo> info, uint32_t groups, std::span<const uint8_t> pass1,
                     uint32_t mask, std::vector<uint32_t>& feats);
 // Appends the second-pass document features to features computed without them.
-void history_features(std::span<const TokInfo> info, std::span<const uint8_t> pass1, uint32_t mask,
+void history_features(std::span<const TokInfo> info, std::span<const uint8_t> pass1, uint32_t groups, uint32_t mask,
                       std::vector<uint32_t>& feats);
 // Hashed ids of the features that depend on the previous two labels.
 void tag_features(const TokInfo& t, int p1, int p2, uint32_t mask, uint32_t out[kTagFeats]);

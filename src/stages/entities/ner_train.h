@@ -26,7 +26,8 @@ struct TrainOptions {
   std::string word_list = "default";
   std::string cluster_text;  // reserved: word-cluster induction is not implemented, must stay empty
   int epochs = 10;
-  double word_dropout = 0;  // share of training tokens trained without their word features
+  int replicas = 1;
+  size_t gazetteer_folds = 2;  // jackknife folds for the training-entity gazetteer  // perceptrons (different shuffles) averaged into each pass
   size_t doc_sentences = 20;  // CoNLL files without -DOCSTART-: sentences per pseudo-document
   uint32_t bits = 20;
   uint32_t groups = fg_all;
