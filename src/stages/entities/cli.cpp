@@ -48,7 +48,7 @@ uint32_t parse_groups(const std::string& spec) {
   const std::pair<const char*, uint32_t> names[] = {
       {"affix", fg_affix},       {"context2", fg_context2}, {"shape_ctx", fg_shape_ctx}, {"gazetteer", fg_gazetteer},
       {"clusters", fg_clusters}, {"two_pass", fg_two_pass}, {"doc_case", fg_doc_case},
-      {"chars", fg_chars}, {"trigger", fg_trigger}, {"lexicon", fg_lexicon}, {"quotes", fg_quotes}, {"sent_len", fg_sent_len}, {"run", fg_run}, {"bow", fg_bow}, {"hist_next", fg_hist_next}};
+      {"chars", fg_chars}, {"trigger", fg_trigger}, {"lexicon", fg_lexicon}, {"quotes", fg_quotes}, {"sent_len", fg_sent_len}, {"run", fg_run}, {"bow", fg_bow}, {"hist_next", fg_hist_next}, {"ctx_agg", fg_ctx_agg}};
   size_t i = 0;
   while (i < spec.size()) {
     size_t j = spec.find(',', i);

@@ -30,7 +30,7 @@ enum : uint64_t {
   T_Wm1, T_Wp1, T_SSm1, T_SSp1, T_SS3, T_SSm1_0, T_SS0_p1, T_BIm1, T_BIp1, T_START_LW, T_CAPS_LW, T_CAPS_SS,
   T_GAZ, T_GAZm1, T_GAZp1, T_GAZ_SS, T_CLS, T_CLSm1, T_CLSp1, T_CLS_SS, T_DOCCASE, T_DOCCASE_SS, T_HIST_HAS,
   T_HIST_MAJ, T_HIST_MAJ_SS, T_HIST_SELF, T_HIST_O, T_SUF3m1, T_SUF3p1, T_SUF56, T_TRI, T_BIm2, T_BIp2, T_TRIGm1, T_TRIGp1, T_TRIGm2,
-  T_LEX, T_LEX_SS, T_LEXm1, T_LEXp1, T_QUOTE, T_QUOTE_SS, T_SLEN_SS, T_SPOS_SS, T_RUN_LAST, T_RUN_FIRST, T_RUN_LEN, T_BOW, T_HIST_NEXT, T_HIST_NEXT2, T_HIST_AROUND,
+  T_LEX, T_LEX_SS, T_LEXm1, T_LEXp1, T_QUOTE, T_QUOTE_SS, T_SLEN_SS, T_SPOS_SS, T_RUN_LAST, T_RUN_FIRST, T_RUN_LEN, T_BOW, T_HIST_NEXT, T_HIST_NEXT2, T_HIST_AROUND, T_AGGm1, T_AGGp1,
   T_P1 = 100, T_P2P1, T_P1_LW, T_P1_SS,
 };
 
@@ -303,6 +303,15 @@ void token_features(const NerDoc& doc, std::span<const TokInfo> info, uint32_t g
   thread_local std::vector<Hist> hist;
   const bool second = !pass1.empty();
   if (second) doc_history(info, pass1, hist);
+  // Context aggregation (Ratinov & Roth): occurrences of each capitalised word, by lowercase hash.
+  thread_local std::vector<std::pair<uint64_t, uint32_t>> occ;
+  occ.clear();
+  if (groups & fg_ctx_agg) {
+    for (size_t i = 0; i < n; ++i) {
+      if (info[i].flags & kf_cap) occ.emplace_back(info[i].lw, static_cast<uint32_t>(i));
+    }
+    std::sort(occ.begin(), occ.end());
+  }
   for (const Sentence& s : doc.sentences) {
     uint32_t run_first = 0, run_last = 0;  // capitalised run [run_first, run_last] around i
     for (uint32_t i = s.first; i < s.last && i < n; ++i) {
@@ -427,6 +436,18 @@ void token_features(const NerDoc& doc, std::span<const TokInfo> info, uint32_t g
             if (i >= s.first + d && !(info[i - d].flags & kf_can_start)) add(T_BOW, info[i - d].lw);
             if (i + d < s.last && !(info[i + d].flags & kf_can_start)) add(T_BOW, info[i + d].lw);
           }
+        }
+      }
+      if ((groups & fg_ctx_agg) && (t.flags & kf_cap)) {
+        // Up to 4 other occurrences: the words around them ("el Brasil" there, "Brasil" here).
+        auto it = std::lower_bound(occ.begin(), occ.end(), std::make_pair(t.lw, uint32_t{0}));
+        int used = 0;
+        for (; it != occ.end() && it->first == t.lw && used < 4; ++it) {
+          const uint32_t j = it->second;
+          if (j == i) continue;
+          ++used;
+          add(T_AGGm1, (j > 0 && !(info[j].flags & kf_sent_start)) ? info[j - 1].lw : kBos);
+          add(T_AGGp1, (j + 1 < n && !(info[j + 1].flags & kf_sent_start)) ? info[j + 1].lw : kEos);
         }
       }
       if (groups & fg_doc_case) {

@@ -42,7 +42,8 @@ enum FeatureGroup : uint32_t {
   fg_run = 4096,       // first/last word and length of the capitalised run a token is in
   fg_bow = 8192,       // capitalised tokens: lowercase words further away in the sentence (topic)
   fg_hist_next = 16384,  // second pass also sees the pass-1 labels to the right
-  fg_all = 32767,
+  fg_ctx_agg = 32768,  // capitalised words: the neighbours of the same word elsewhere in the document
+  fg_all = 65535,
 };
 
 // One document to tag: tokens (views into caller text) and sentence ranges over them.
