@@ -107,17 +107,6 @@ void run_eval(const EvalOpts& o) {
       wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     }
   }
-  if (const char* dump = std::getenv("NER_DUMP")) {  // TEMP analysis
-    std::FILE* df = std::fopen(dump, "w");
-    for (size_t i = 0; i < views.size(); ++i) {
-      for (const auto& se : corpus.docs[i].sentences) {
-        for (uint32_t k = se.first; k < se.last; ++k)
-          std::fprintf(df, "%s %s %s\n", corpus.docs[i].tokens[k].c_str(), label_name(corpus.docs[i].tags[k]).c_str(), label_name(pred[i][k]).c_str());
-        std::fprintf(df, "\n");
-      }
-    }
-    std::fclose(df);
-  }
   NerScores s;
   for (size_t i = 0; i < views.size(); ++i) s.add(corpus.docs[i].sentences, corpus.docs[i].tags, pred[i]);
   const double tps = secs > 0 ? static_cast<double>(corpus.tokens) / secs : 0.0;

@@ -183,6 +183,31 @@ TEST(Lexicon, WordListClassesRoundTripAndFeedTokens) {
   EXPECT_EQ(info[2].lex, 0);
 }
 
+TEST(NerFeatures, NewGroupsAddTheirFeatures) {
+  // "Brasil" twice: context aggregation gives each occurrence the neighbours of the other one.
+  NerDoc doc;
+  doc.tokens = {"Brasil", "ganó", ".", "el", "Brasil", "de", "Pelé", "dijo", "\"", "Hola", "\"", "."};
+  doc.sentences = {{0, 3}, {3, 12}};
+  std::vector<TokInfo> info;
+  std::string buf;
+  token_info(doc, nullptr, nullptr, nullptr, info, buf);
+  EXPECT_EQ(info[9].quote & 1, 1);  // inside the quotation marks
+  EXPECT_EQ(info[7].quote, 0);
+  auto count = [&](uint32_t groups, size_t tok) {
+    std::vector<uint32_t> feats;
+    token_features(doc, info, groups, {}, (1u << 16) - 1, feats);
+    size_t n = 0;
+    for (size_t k = 0; k < static_cast<size_t>(kMaxFeats); ++k) n += feats[tok * kMaxFeats + k] != UINT32_MAX;
+    return n;
+  };
+  const uint32_t base = fg_affix | fg_context2;
+  EXPECT_EQ(count(base | fg_ctx_agg, 0), count(base, 0) + 2);  // "el" before and "de" after the other one
+  EXPECT_EQ(count(base | fg_ctx_agg, 1), count(base, 1));      // lowercase words get none
+  EXPECT_EQ(count(base | fg_run, 4), count(base, 4) + 2);      // run "Brasil de Pelé": length, last word
+  EXPECT_GT(count(base | fg_bow, 4), count(base, 4));
+  EXPECT_EQ(count(base | fg_quotes, 9), count(base, 9) + 2);
+}
+
 TEST(NerTrain, WordListIsStoredOrItsAbsenceFailsFast) {
   const auto dir = temp_dir("train_lex");
   write(dir / "words", "visited\non\nmonday\ncouncil\nmet\n");
