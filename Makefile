@@ -4,6 +4,9 @@ JOBS ?= $(shell nproc)
 NEWSFLOW = $(BUILD)/src/app/newsflow
 DATA ?= ../shared/data
 SAMPLE = config/samples/articles.jsonl
+# ccache (when installed) hashes paths relative to the checkout, so clones and worktrees share hits.
+CCACHE_BASEDIR ?= $(CURDIR)
+export CCACHE_BASEDIR
 
 .PHONY: deps build run test test-fast eval bench clean
 

@@ -33,6 +33,8 @@ ROWS = [
          "Largest lag of any assigned partition (messages)."),
         ("Ready instances", "stat", "short", [(f"sum(newsflow_ready{{{SEL}}})", "ready"), (f'sum(up{{{SEL}}})', "up")],
          "Instances answering /readyz with 200, and instances Prometheus can scrape."),
+        ("End-to-end p99", "stat", "s", [(quantile(0.99, "newsflow_end_to_end_latency_seconds", "job"), "p99")],
+         "99th percentile of output time minus the input record timestamp."),
         ("Throughput", "timeseries", "recps", [
             (rate("newsflow_input_records_total"), "in"),
             (rate("newsflow_output_records_total", by="route"), "out: {{route}}"),
@@ -59,15 +61,15 @@ ROWS = [
          "99th percentile of the time a stage spends on one article."),
         ("Stage duration p50", "timeseries", "s", [(quantile(0.5, "newsflow_stage_duration_seconds", "stage"), "{{stage}}")],
          "Median time a stage spends on one article."),
-        ("Stage busy time", "timeseries", "short", [(rate("newsflow_stage_duration_seconds_sum", by="stage"), "{{stage}}")],
-         "Seconds of work per second in each stage (cores kept busy)."),
+        ("Stage busy time", "timeseries", "percentunit", [(rate("newsflow_stage_duration_seconds_sum", by="stage"), "{{stage}}")],
+         "Seconds of work per second in each stage (100 % = one core kept busy), like CPU in the Process row."),
         ("Stage queue depth", "timeseries", "short", [(f"sum by (stage) (newsflow_stage_queue_depth{{{SEL}}})", "{{stage}}")],
          "Articles waiting for each stage: the first stage with a growing queue is the bottleneck."),
     ]),
     ("Kafka lag", [
         ("Consumer lag, top 10 partitions", "timeseries", "short",
          [(f"topk(10, max by (topic, partition) (newsflow_kafka_consumer_lag{{{SEL}}}))", "{{topic}}/{{partition}}")],
-         "Messages between the high watermark and the consumer position, worst partitions."),
+         "Messages between the high watermark and the committed offset (records in flight count as lag until committed), worst partitions."),
         ("Consumer lag by topic", "timeseries", "short", [(f"sum by (topic) (newsflow_kafka_consumer_lag{{{SEL}}})", "{{topic}}")],
          "Total lag of the consumer group per input topic."),
         ("Commit rate", "timeseries", "mps", [(f"sum by (topic) (deriv(newsflow_kafka_committed_offset{{{SEL}}}[{RI}]))", "{{topic}}")],
@@ -77,6 +79,9 @@ ROWS = [
         ("Rebalances (15 min)", "timeseries", "short",
          [(f"sum by (instance) (increase(newsflow_kafka_rebalances_total{{{SEL}}}[15m]))", "{{instance}}")],
          "Consumer group rebalances over the last 15 minutes."),
+        ("Consumer fetch queue", "timeseries", "short",
+         [(f"sum by (instance) (newsflow_kafka_fetch_queue_messages{{{SEL}}})", "{{instance}}")],
+         "Messages librdkafka has pre-fetched and newsflow has not taken yet (high while the graph is full)."),
     ]),
     ("librdkafka", [
         ("Broker RTT", "timeseries", "s", [
@@ -101,13 +106,20 @@ ROWS = [
          "Messages per second produced and consumed, as librdkafka counts them."),
         ("Broker request timeouts", "timeseries", "reqps", [(rate("newsflow_kafka_broker_request_timeouts_total", by="broker"), "{{broker}}")],
          "Requests per second that timed out, per broker."),
+        ("Transactions", "timeseries", "ops", [(rate("newsflow_kafka_transactions_total", by="outcome"), "{{outcome}}")],
+         "Kafka transactions committed and aborted per second (exactly-once mode; zero in at-least-once mode)."),
+        ("Producer transaction state", "table", "none",
+         [(f"max by (instance, client, state) (newsflow_kafka_transaction_state{{{SEL}}})", "{{state}}")],
+         "librdkafka's current transaction state per producer (Init without transactions, InTransaction, "
+         "CommittingTransaction, AbortableError, FatalError, ...)."),
     ]),
     ("NLP quality", [
         ("Language mix", "timeseries", "recps", [(rate("newsflow_articles_by_language_total", by="lang"), "{{lang}}")],
          "Articles per second by detected language (top languages, und, other)."),
-        ("Undetermined language", "timeseries", "percentunit", [(
-            rate("newsflow_language_undetermined_total") + " / " + rate("newsflow_articles_by_language_total"), "und share")],
-         "Share of articles whose language could not be determined."),
+        ("Undetermined language", "timeseries", "percentunit", [
+            (rate("newsflow_language_undetermined_total") + " / " + rate("newsflow_articles_by_language_total"), "und share"),
+            (rate("newsflow_language_unreliable_total") + " / " + rate("newsflow_articles_by_language_total"), "unreliable share")],
+         "Share of articles whose language could not be determined, and of those whose detection is unreliable."),
         ("Entities per article", "timeseries", "short", [
             (quantile(0.5, "newsflow_entities_per_article", "job"), "p50"),
             (quantile(0.9, "newsflow_entities_per_article", "job"), "p90"),
@@ -133,7 +145,7 @@ ROWS = [
     ]),
     ("Process", [
         ("CPU", "timeseries", "percentunit", [(rate("process_cpu_seconds_total", by="instance"), "{{instance}}")],
-         "CPU time per second (1 = one core)."),
+         "CPU time per second (100 % = one core)."),
         ("Resident memory", "timeseries", "bytes", [(f"sum by (instance) (process_resident_memory_bytes{{{SEL}}})", "{{instance}}")],
          "Resident set size."),
         ("Input bytes", "timeseries", "Bps", [(rate("newsflow_input_bytes_total", by="instance"), "{{instance}}")],
@@ -170,8 +182,9 @@ def dashboard():
                        "panels": []})
         pid, y = pid + 1, y + 1
         x, line_h = 0, 0
+        stats = sum(1 for p in row_panels if p[1] == "stat")
         for title, kind, unit, targets, description in row_panels:
-            w, h = (24 // 5 if kind == "stat" else 8), (4 if kind == "stat" else 8)
+            w, h = (24 // stats if kind == "stat" else 8), (4 if kind == "stat" else 8)  # stats share one line
             if x + w > 24:  # wrap below the tallest panel of the current line
                 x, y, line_h = 0, y + line_h, 0
             panels.append(panel(pid, title, kind, unit, targets, description, x, y, w, h))

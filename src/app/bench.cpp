@@ -6,10 +6,12 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <optional>
+#include <thread>
 
 #include "app/exit_codes.h"
 #include "app/stage_registry.h"
@@ -29,7 +31,10 @@ class LatencySink : public Sink {
   void deliver(Article& a) override {
     latencies_.push_back(std::chrono::duration<double, std::milli>(Clock::now() - submitted_[a.record.sequence]).count());
     if (a.route == Route::dead_letter) ++dead_;
+    if (a.dedup) ++dedup_[static_cast<size_t>(a.dedup->status)];
   }
+  // Articles per dedup status (unique, exact, near), to show the replays did real dedup work.
+  const std::array<int64_t, 3>& dedup() const { return dedup_; }
   std::vector<double>& latencies() { return latencies_; }
   int64_t dead() const { return dead_; }
 
@@ -37,6 +42,7 @@ class LatencySink : public Sink {
   std::vector<Clock::time_point>& submitted_;
   std::vector<double> latencies_;
   int64_t dead_ = 0;
+  std::array<int64_t, 3> dedup_{};
 };
 
 std::vector<std::string> split_list(const std::string& s) {
@@ -51,17 +57,34 @@ std::vector<std::string> split_list(const std::string& s) {
   return out;
 }
 
-// Replay k of a record gets a fresh id: a later "id" member wins in the parser.
-std::string with_fresh_id(const std::string& value, int k) {
+// Replay k of a record is a syndicated copy, not a byte-identical one: a fresh id, another outlet's
+// URL and an added dateline in the body, so dedup hashes, sketches and probes its index for every replay (as it
+// does for a real wire story) instead of short-circuiting on an exact repeat.
+std::string replay_variant(const std::string& value, int k) {
   if (k == 0) return value;
   simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  std::string_view id;
-  if (parser.parse(value).get(doc) || doc["id"].get_string().get(id)) return value;
-  std::string out(value, 0, value.find_last_of('}'));
-  out += ",\"id\":\"";
-  JsonWriter::escape(out, id);
-  out += "#r" + std::to_string(k) + "\"}";
+  simdjson::dom::object obj;
+  if (parser.parse(value).get(obj)) return value;  // bad lines stay bad: the DLQ path is measured too
+  const std::string tag = std::to_string(k);
+  std::string out = "{";
+  for (auto [key, val] : obj) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    JsonWriter::escape(out, key);
+    out += "\":";
+    std::string_view s;
+    if ((key == "id" || key == "body" || key == "url") && !val.get_string().get(s)) {
+      out += '"';
+      if (key == "body") out += "REPLAY " + tag + " (newsflow) - ";
+      JsonWriter::escape(out, s);
+      if (key == "id") out += "#r" + tag;
+      if (key == "url") out += "/replay-" + tag;
+      out += '"';
+    } else {
+      out += simdjson::minify(val);
+    }
+  }
+  out += '}';
   return out;
 }
 
@@ -105,7 +128,7 @@ int run_bench(const AppConfig& config, const BenchOptions& options) {
   values.reserve(corpus.size() * static_cast<size_t>(options.repeat));
   for (int k = 0; k < options.repeat; ++k) {
     for (const auto& line : corpus) {
-      values.push_back(with_fresh_id(line, k));
+      values.push_back(replay_variant(line, k));
       values.back().reserve(values.back().size() + simdjson::SIMDJSON_PADDING);
       bytes += values.back().size();
     }
@@ -122,9 +145,14 @@ int run_bench(const AppConfig& config, const BenchOptions& options) {
   std::vector<std::pair<std::string, double>> stage_secs;
   {
     Pipeline pipeline(PipelineOptions{config.limits, config.max_in_flight, threads}, std::move(stages), sink, metrics);
+    // Paced submission: article i is due at start + i / rate (no catch-up bursts beyond that).
+    const auto interval = options.rate > 0 ? std::chrono::duration<double>(1.0 / options.rate) : std::chrono::duration<double>(0);
     for (size_t i = 0; i < values.size(); ++i) {
       Record r;
       r.value = std::move(values[i]);
+      if (options.rate > 0) {
+        std::this_thread::sleep_until(start + std::chrono::duration_cast<Clock::duration>(interval * static_cast<double>(i)));
+      }
       submitted[i] = Clock::now();
       pipeline.submit(std::move(r));
     }
@@ -143,10 +171,15 @@ int run_bench(const AppConfig& config, const BenchOptions& options) {
   for (const auto& [_, s] : stage_secs) total_stage += s;
 
   std::printf("corpus        %zu records × %d = %zu articles, %.1f MB\n", corpus.size(), options.repeat, values.size(), bytes / 1e6);
+  if (options.rate > 0) std::printf("offered       %.0f articles/s (paced)\n", options.rate);
   std::printf("stages        %s (threads %d)\n", stage_names.empty() ? "none" : options.stages.c_str(), threads);
   std::printf("throughput    %.0f articles/s, %.1f MB/s (%.3f s)\n", n / secs, bytes / 1e6 / secs, secs);
   std::printf("latency       p50 %.3f ms, p99 %.3f ms (submit → delivery, in-flight bound %zu)\n", p50, p99, config.max_in_flight);
   std::printf("dead letters  %lld\n", static_cast<long long>(sink.dead()));
+  if (const auto& d = sink.dedup(); d[0] + d[1] + d[2] > 0) {
+    std::printf("dedup         %lld unique, %lld exact, %lld near duplicates\n", static_cast<long long>(d[0]),
+                static_cast<long long>(d[1]), static_cast<long long>(d[2]));
+  }
   std::printf("peak RSS      %.1f MB\n", rss_mb);
   for (const auto& [name, s] : stage_secs) std::printf("  %-12s %5.1f %% of stage CPU time\n", name.c_str(), total_stage > 0 ? 100 * s / total_stage : 0);
 

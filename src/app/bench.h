@@ -11,6 +11,7 @@ struct BenchOptions {
   int repeat = 1;
   std::string stages = "all";  // none | all | comma-separated list
   int threads = 0;             // 0 = all cores
+  double rate = 0;             // articles/s offered (paced submission) for latency at a given load; 0 = as fast as possible
 };
 
 // In-memory throughput/latency of the graph over a corpus read once and replayed. Prints a

@@ -67,6 +67,7 @@ AppConfig load_config(const std::string& path) {
 
     Settings metrics = top.section("metrics");
     cfg.metrics_bind = metrics.get_string("bind", "");
+    cfg.kafka_statistics_interval_ms = metrics.get_int("kafka_statistics_interval_ms", 5000, 0, 3600000);
     metrics.finish();
 
     Settings log = top.section("log");

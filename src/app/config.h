@@ -37,6 +37,7 @@ struct AppConfig {
   size_t max_in_flight = 10000;
   int threads = 0;  // 0 = all cores
   std::string metrics_bind;  // empty = off
+  int64_t kafka_statistics_interval_ms = 5000;  // librdkafka statistics.interval.ms default; 0 = off
   std::string log_level = "info";
   std::string log_format = "text";
   std::vector<std::string> stages;

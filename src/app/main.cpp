@@ -74,9 +74,11 @@ int main(int argc, char** argv) {
   auto* bench = app.add_subcommand("bench", "Throughput and latency of the graph in memory; the last stdout line is one JSON object.");
   nf::BenchOptions bench_opts;
   bench->add_option("-i,--input", bench_opts.input, "JSONL corpus")->required();
-  bench->add_option("-n,--repeat", bench_opts.repeat, "replay the corpus N times with fresh ids")->check(CLI::Range(1, 100000));
+  bench->add_option("-n,--repeat", bench_opts.repeat, "replay the corpus N times; replays are near-duplicate copies with fresh ids")->check(CLI::Range(1, 100000));
   bench->add_option("--stages", bench_opts.stages, "none | all | comma-separated list")->capture_default_str();
   bench->add_option("--threads", bench_opts.threads, "worker threads (0 = all cores)");
+  bench->add_option("--rate", bench_opts.rate, "offer articles at this rate (per second) to measure latency under a given load; 0 = flat out")
+      ->check(CLI::NonNegativeNumber);
   bench->add_option("-c,--config", config_path, "YAML config file");
 
   try {

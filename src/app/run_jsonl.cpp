@@ -45,6 +45,7 @@ class Progress {
 int run_jsonl(const AppConfig& config, const RunOptions& options) {
   Metrics metrics;
   Health health;
+  health.stopping = &g_stop_requested;
   HttpServer http(metrics, health);
   if (!config.metrics_bind.empty()) {
     try {

@@ -13,8 +13,10 @@
 #include "io/kafka/kafka_sink.h"
 #include "io/kafka/kafka_source.h"
 #include "io/kafka/probe.h"
+#include "io/kafka/statistics.h"
 #include "metrics/http_server.h"
 #include "metrics/metrics.h"
+#include "metrics/rdkafka_stats.h"
 
 namespace newsflow {
 namespace {
@@ -36,7 +38,13 @@ int run_kafka(const AppConfig& config) {
   const auto producer_props = kafka::producer_properties(kc.bootstrap_servers, kc.producer);
 
   Metrics metrics;
+  auto kafka_stats = std::make_shared<RdkafkaStats>();
+  metrics.add_collectable(kafka_stats);  // once, before the HTTP server serves a scrape
+  // Every metrics.kafka_statistics_interval_ms, unless kafka.consumer / kafka.producer set
+  // statistics.interval.ms; the route outlives the clients declared below.
+  kafka::StatisticsRoute stats_route(*kafka_stats, config.kafka_statistics_interval_ms);
   Health health;
+  health.stopping = &g_stop_requested;  // /readyz 503 from the moment SIGTERM arrives
   HttpServer http(metrics, health);
   const std::string bind = config.metrics_bind.empty() ? kDefaultMetricsBind : config.metrics_bind;
   try {

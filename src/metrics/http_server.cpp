@@ -37,7 +37,7 @@ class HealthCollector : public prometheus::Collectable {
   explicit HealthCollector(const Health& health) : health_(health) {}
   std::vector<prometheus::MetricFamily> Collect() const override {
     return {gauge("newsflow_ready", "1 while /readyz answers 200 (input assigned, output healthy, not shutting down).",
-                  health_.ready.load()),
+                  health_.is_ready()),
             gauge("newsflow_live", "1 while /livez answers 200.", health_.live.load())};
   }
 
@@ -77,7 +77,7 @@ void HttpServer::start(const std::string& host_port) {
     res.set_content(ok ? "ok\n" : "not live\n", "text/plain");
   });
   server_->Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
-    const bool ok = health_.ready.load();
+    const bool ok = health_.is_ready();
     res.status = ok ? 200 : 503;
     res.set_content(ok ? "ready\n" : "not ready\n", "text/plain");
   });

@@ -16,6 +16,10 @@ class Metrics;
 struct Health {
   std::atomic<bool> live{true};
   std::atomic<bool> ready{false};
+  // Shutdown requested (the SIGTERM flag): readiness is off from that moment, before the run loop
+  // gets round to clearing `ready`.
+  const std::atomic<bool>* stopping = nullptr;
+  bool is_ready() const { return ready.load() && !(stopping && stopping->load()); }
 };
 
 class HttpServer {

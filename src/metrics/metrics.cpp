@@ -69,6 +69,10 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
   in_flight_ = &BuildGauge().Name("newsflow_in_flight_records").Help("Articles inside the graph (bounded by limits.max_in_flight).").Register(r).Add({});
   end_to_end_latency_ = &BuildHistogram().Name("newsflow_end_to_end_latency_seconds")
                              .Help("Output time minus the input record timestamp.").Register(r).Add({}, latency_buckets());
+  auto& txn = BuildCounter().Name("newsflow_kafka_transactions_total")
+                  .Help("Kafka transactions ended by the pipeline, by outcome (committed, aborted).").Register(r);
+  transactions_committed_ = &txn.Add({{"outcome", "committed"}});
+  transactions_aborted_ = &txn.Add({{"outcome", "aborted"}});
   nlp_ = std::make_unique<NlpMetrics>(r);
   collectables_.push_back(registry_);
   collectables_.push_back(std::make_shared<ProcessCollector>());

@@ -48,6 +48,10 @@ class Metrics {
   prometheus::Histogram& end_to_end_latency() { return *end_to_end_latency_; }
   // Observes now − timestamp_ms (wall clock) when the record timestamp is known (≥ 0).
   void observe_end_to_end(int64_t timestamp_ms);
+  // newsflow_kafka_transactions_total{outcome}: one increment per transaction the Kafka run loop
+  // commits or aborts (exactly-once mode); librdkafka's own txn state is newsflow_kafka_transaction_state.
+  prometheus::Counter& transactions_committed() { return *transactions_committed_; }
+  prometheus::Counter& transactions_aborted() { return *transactions_aborted_; }
   // NLP quality families, observed from annotations by the graph (never by the stages).
   NlpMetrics& nlp() { return *nlp_; }
 
@@ -67,6 +71,8 @@ class Metrics {
   prometheus::Counter* blank_lines_;
   prometheus::Gauge* in_flight_;
   prometheus::Histogram* end_to_end_latency_;
+  prometheus::Counter* transactions_committed_;
+  prometheus::Counter* transactions_aborted_;
   std::unique_ptr<NlpMetrics> nlp_;
 };
 

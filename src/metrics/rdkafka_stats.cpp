@@ -143,7 +143,7 @@ std::optional<RdkafkaStats::Snapshot> RdkafkaStats::snapshot(const std::string& 
 
 std::vector<prometheus::MetricFamily> RdkafkaStats::Collect() const {
   using prometheus::MetricType;
-  FamilyBuilder lag("newsflow_kafka_consumer_lag", "Messages between the high watermark and the consumer position, per assigned partition.", MetricType::Gauge);
+  FamilyBuilder lag("newsflow_kafka_consumer_lag", "Messages between the high watermark and the committed offset (librdkafka consumer_lag), per assigned partition.", MetricType::Gauge);
   FamilyBuilder committed("newsflow_kafka_committed_offset", "Last committed offset per partition.", MetricType::Gauge);
   FamilyBuilder hi("newsflow_kafka_high_watermark_offset", "Partition high watermark on the broker.", MetricType::Gauge);
   FamilyBuilder fetchq("newsflow_kafka_fetch_queue_messages", "Pre-fetched messages waiting in the consumer fetch queue.", MetricType::Gauge);

@@ -19,15 +19,14 @@
 //   newsflow_kafka_transaction_state{client,type,state}               (1 for the current state)
 //   newsflow_kafka_stats_updates_total / stats_parse_errors_total
 //
-// Wiring (Kafka mode): one shared RdkafkaStats for consumer and producer, registered once with
-// Metrics::add_collectable() before the HTTP server starts; on each handle's conf
-//   rd_kafka_conf_set(conf, "statistics.interval.ms", "5000", ...);
-//   rd_kafka_conf_set_opaque(conf, ctx);  // ctx reaches the RdkafkaStats
-//   rd_kafka_conf_set_stats_cb(conf, [](rd_kafka_t*, char* json, size_t len, void* opaque) {
-//     static_cast<Ctx*>(opaque)->stats->update({json, len});
-//     return 0;  // librdkafka frees json
-//   });
-// and forget(rd_kafka_name(rk)) when a handle is destroyed.
+// consumer_lag is librdkafka's: high watermark − committed offset (-1 until a commit), so records
+// newsflow has fetched but not yet committed count as lag.
+//
+// Wiring (Kafka mode, src/io/kafka/statistics.h): run_kafka registers one RdkafkaStats with
+// Metrics::add_collectable() before the HTTP server starts and routes every client's stats_cb to
+// it; KafkaSource / KafkaSink attach the callback to their conf and forget() their client name
+// when the handle goes. The interval is metrics.kafka_statistics_interval_ms (default 5000) unless
+// kafka.consumer / kafka.producer set statistics.interval.ms.
 #pragma once
 
 #include <prometheus/collectable.h>

@@ -74,6 +74,19 @@ with tempfile.TemporaryDirectory() as tmp:
     rc = p.wait(timeout=20)
     expect(rc == 0, f"clean exit at end of stdin, got {rc}")
 
+# bench: replays are near-duplicate copies (dedup does real work), the last line is the JSON contract.
+r = run("bench", "--config", os.path.join(ROOT, "config/newsflow.yaml"), "--input",
+        os.path.join(ROOT, "config/samples/articles.jsonl"), "--repeat", "3", "--stages", "dedup", "--threads", "1")
+expect(r.returncode == 0, f"bench exits 0: {r.stderr}")
+if r.returncode == 0:
+    import json, re
+    last = json.loads(r.stdout.strip().splitlines()[-1])
+    expect(all(k in last for k in ("articles_per_s", "mb_per_s", "p50_ms", "p99_ms", "rss_mb", "stages")),
+           f"bench JSON keys: {last}")
+    expect(set(last.get("stages", {})) == {"parse", "dedup", "serialise"}, f"bench stage shares: {last.get('stages')}")
+    m = re.search(r"dedup\s+(\d+) unique, (\d+) exact, (\d+) near", r.stdout)
+    expect(m is not None and int(m.group(3)) > 0, f"bench replays are caught as near duplicates: {r.stdout}")
+
 for f in failures:
     print("FAIL:", f)
 sys.exit(1 if failures else 0)

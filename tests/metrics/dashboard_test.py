@@ -30,12 +30,13 @@ expect(len(ids) == len(set(ids)), "panel ids are unique")
 panels = [p for p in d["panels"] if p["type"] != "row"]
 expect(len(panels) >= 30, f"{len(panels)} panels")
 # Grafana unit ids this dashboard may use (a typo would render as a raw number without a unit).
-UNITS = {"recps", "mps", "cps", "reqps", "short", "none", "percentunit", "s", "bytes", "Bps", "bool"}
+UNITS = {"recps", "mps", "cps", "reqps", "ops", "short", "none", "percentunit", "s", "bytes", "Bps", "bool"}
 for p in panels:
     title = p.get("title", "")
     unit = p.get("fieldConfig", {}).get("defaults", {}).get("unit", "")
     expect(unit in UNITS, f"panel '{title}' unit '{unit}' is a known Grafana unit id")
     expect(title.strip() != "", f"panel {p['id']} has a title")
+    expect(p.get("description", "").strip() != "", f"panel '{title}' has a description (what it shows, for the reader)")
     expect(p.get("fieldConfig", {}).get("defaults", {}).get("unit", "") != "", f"panel '{title}' has a unit")
     expect(p.get("datasource", {}).get("uid") == "${DS_PROMETHEUS}", f"panel '{title}' uses ${{DS_PROMETHEUS}}")
     targets = p.get("targets", [])

@@ -83,3 +83,10 @@ TEST(Config, EnvironmentOverridesTheFile) {
   unsetenv("NEWSFLOW_LIMITS_MAX_DEPTH");
   EXPECT_EQ(c.limits.max_depth, 12u);
 }
+
+TEST(Config, KafkaStatisticsInterval) {
+  EXPECT_EQ(load_config("").kafka_statistics_interval_ms, 5000);
+  EXPECT_EQ(load_config(write_temp("metrics:\n  kafka_statistics_interval_ms: 0\n")).kafka_statistics_interval_ms, 0);
+  EXPECT_NE(error_of("metrics:\n  kafka_statistics_interval_ms: -1\n").find("metrics.kafka_statistics_interval_ms: must be between"),
+            std::string::npos);
+}

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "io/kafka/redact.h"
+#include "io/kafka/statistics.h"
 #include "io/kafka/ticket.h"
 #include "metrics/metrics.h"
 
@@ -59,6 +60,7 @@ KafkaSink::KafkaSink(const Properties& props, KafkaSinkTopics topics, PartitionO
   rd_kafka_conf_set_opaque(conf.get(), this);
   rd_kafka_conf_set_dr_msg_cb(conf.get(), &KafkaSink::on_delivery);
   rd_kafka_conf_set_error_cb(conf.get(), &KafkaSink::on_error);
+  attach_statistics(conf.get(), props_);
   rk_ = make_client(RD_KAFKA_PRODUCER, std::move(conf), props_, "kafka.producer");
   poller_ = std::thread([this] { poll_loop(); });
 }
@@ -69,6 +71,7 @@ KafkaSink::~KafkaSink() {
   // Anything still queued is abandoned (its offset was never stored): free it via its report.
   rd_kafka_purge(rk_.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
   rd_kafka_poll(rk_.get(), 0);
+  forget_statistics(rd_kafka_name(rk_.get()));  // after the last poll, which may still deliver statistics
   std::lock_guard lock(mu_);
   for (Delivery* d : retry_) delete d;
 }

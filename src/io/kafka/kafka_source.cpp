@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "io/kafka/redact.h"
+#include "io/kafka/statistics.h"
 #include "io/kafka/ticket.h"
 
 namespace newsflow::kafka {
@@ -56,6 +57,7 @@ KafkaSource::KafkaSource(const Properties& props, const std::string& topic, Part
   ConfPtr conf = make_conf(props_, "kafka.consumer");
   rd_kafka_conf_set_opaque(conf.get(), this);
   rd_kafka_conf_set_rebalance_cb(conf.get(), &KafkaSource::on_rebalance);
+  attach_statistics(conf.get(), props_);
   rk_ = make_client(RD_KAFKA_CONSUMER, std::move(conf), props_, "kafka.consumer").release();
   rd_kafka_poll_set_consumer(rk_);
   ListPtr sub(rd_kafka_topic_partition_list_new(1));
@@ -69,6 +71,7 @@ KafkaSource::KafkaSource(const Properties& props, const std::string& topic, Part
 KafkaSource::~KafkaSource() {
   for (auto* m : buffered_) rd_kafka_message_destroy(m);
   if (closed_ || !rk_) return;  // a timed-out close leaves the handle alone (destroy could hang)
+  forget_statistics(rd_kafka_name(rk_));
   rd_kafka_destroy_flags(rk_, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
 }
 
@@ -166,6 +169,7 @@ void KafkaSource::commit_now() {
 
 CloseResult KafkaSource::close(std::chrono::milliseconds timeout) {
   CloseResult r = close_consumer(rk_, timeout);
+  forget_statistics(rd_kafka_name(rk_));  // polled no more: its lag and offsets would only go stale
   if (r == CloseResult::closed) {
     closed_ = true;
     rd_kafka_destroy(rk_);

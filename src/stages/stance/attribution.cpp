@@ -10,8 +10,10 @@ struct Attributor::Ctx {
   std::string_view text;
   std::span<const QuoteSpan> quotes;
   std::span<const MentionRef> mentions;
+  const PersonNames& names;
   std::vector<Attribution>& out;
   std::vector<Word> toks;  // scratch
+  mutable std::vector<Word> scratch;  // for full_name_elsewhere
 };
 
 namespace {
@@ -73,53 +75,139 @@ const std::vector<uint64_t>& indefinite_articles() {
 }
 }  // namespace
 
-namespace {
-// Head nouns of descriptions that name an organisation rather than a person.
-const std::vector<uint64_t>& org_nouns() {
-  static const std::vector<uint64_t> v = [] {
-    std::vector<uint64_t> h;
-    for (const char* w :
-         {"company", "firm", "group", "government", "ministry", "court", "agency", "bank", "police", "union",
-          "party", "club", "team", "council", "committee", "commission", "authority", "operator", "association",
-          "federation", "statement", "report", "carmaker", "retailer", "airline", "insurer", "lender", "regulator",
-          "unternehmen", "konzern", "firma", "regierung", "ministerium", "gericht", "behörde", "société",
-          "entreprise", "groupe", "gouvernement", "ministère", "empresa", "compañía", "gobierno", "ministerio",
-          "società", "azienda", "governo", "ministero", "bedrijf", "regering", "spółka", "firma", "rząd"})
-      h.push_back(word_hash(w));
-    std::sort(h.begin(), h.end());
-    return h;
-  }();
-  return v;
-}
-}  // namespace
 
 Attributor::Attributor(const LanguageProfile& profile) : lp_(profile), indefinite_(indefinite_articles()) {}
 
 namespace {
-bool is_person(std::span<const MentionRef> ms, int entity) {
-  for (const MentionRef& m : ms)
-    if (static_cast<int>(m.entity) == entity) return m.person;
-  return false;
+// No sentence boundary in text[b, e).
+bool same_sentence(std::string_view text, uint32_t b, uint32_t e) {
+  for (uint32_t i = b; i + 1 < e && i + 1 < text.size(); ++i) {
+    const char ch = text[i];
+    if (ch == '\n' || ((ch == '.' || ch == '!' || ch == '?') && text[i + 1] == ' ')) return false;
+  }
+  return true;
+}
+
+Attribution from_mention(const MentionRef& m) {
+  Attribution a;
+  a.entity = static_cast<int>(m.entity);
+  a.person = m.person;
+  a.span_start = a.name_start = m.start;
+  a.span_end = a.name_end = m.end;
+  return a;
 }
 }  // namespace
 
-int Attributor::resolve_pronoun(const Ctx& c, uint32_t pos) const {
+Attribution Attributor::resolve_pronoun(const Ctx& c, uint32_t pos) const {
   // The closest earlier person: a mention outside quotes or an earlier quote's resolved speaker.
-  int best = -1;
-  uint32_t best_pos = 0;
+  // A speaker in focus beats another person named in the sentence that attributed it
+  // ("According to Paweł Zieliński of Orzeł Brokers, … “…”, the analyst said").
+  const MentionRef* mention = nullptr;
   for (const MentionRef& m : c.mentions) {
     if (m.start >= pos) break;
     if (!m.person || inside_quote(c.quotes, m.start)) continue;
-    if (best < 0 || m.start >= best_pos) best = static_cast<int>(m.entity), best_pos = m.start;
+    if (!mention || m.start >= mention->start) mention = &m;
   }
-  for (const Attribution& a : c.out) {
-    if (a.entity >= 0 && a.person && a.span_start < pos && a.span_start >= best_pos)
-      best = a.entity, best_pos = a.span_start;
+  const Attribution* speaker = nullptr;
+  for (const Attribution& a : c.out)
+    if ((a.entity >= 0 || a.name_end > a.name_start) && a.person && a.span_start < pos) speaker = &a;
+  Attribution r;
+  if (speaker && (!mention || speaker->span_start >= mention->start ||
+                  same_sentence(c.text, speaker->span_end, mention->start))) {
+    r = *speaker;
+  } else if (mention) {
+    r = from_mention(*mention);
+  } else {
+    return Attribution{};
   }
-  return best;
+  r.direct = false;
+  r.has_span = true;
+  return r;
 }
 
-int Attributor::resolve_description(const Ctx& c, uint32_t b, uint32_t e, uint32_t pos) const {
+// Another place in the text where the one-word name text[b, e) follows a capitalised given name
+// ("Cian Moloney", "Raimonds Ozolins"): its span in [nb, ne).
+bool Attributor::full_name_elsewhere(const Ctx& c, uint32_t b, uint32_t e, uint32_t& nb, uint32_t& ne) const {
+  const std::string_view word = c.text.substr(b, e - b);
+  if (word.size() < 2) return false;
+  std::vector<Word>& t = c.scratch;
+  for (size_t p = c.text.find(word); p != std::string_view::npos; p = c.text.find(word, p + 1)) {
+    if (p == b || inside_quote(c.quotes, static_cast<uint32_t>(p))) continue;
+    const size_t from = p > 60 ? p - 60 : 0;
+    t.clear();
+    tokenize(c.text, t, from, p + word.size());
+    if (t.size() < 2 || t.back().start != p || t.back().end != p + word.size()) continue;  // a whole word only
+    const NameRange r = strip_titles(c.text, t, name_run_backward(t, t.size()), lp_);
+    if (r.words < 2 || r.last != t.size()) continue;
+    bool org = false;  // "European Commission" is no person's full name
+    for (size_t k = r.first; k < r.last; ++k) org |= is_org_noun(t[k].hash);
+    if (const MentionRef* m = mention_at(c.mentions, t[r.first].start, t.back().end); m && !m->person) org = true;
+    if (org) continue;
+    nb = t[r.first].start;
+    ne = t.back().end;
+    return true;
+  }
+  return false;
+}
+
+bool Attributor::name_speaker(const Ctx& c, const std::vector<Word>& t, NameRange r, Attribution& a) const {
+  if (r.empty()) return false;
+  const uint32_t b = t[r.first].start, e = t[r.last - 1].end;
+  if (r.words == 1 && lp_.is_pronoun(t[r.first].hash)) return false;  // "He said"
+  // A description, not a name: all titles or acronyms ("Foreign Minister said", "UK Chancellor"), or a title last after a
+  // determiner ("the British Prime Minister said"; but "said Simon Champion" is a name). And a
+  // name does not end in an acronym ("said Moscow-based US lawyer Jamie Firestone").
+  if (is_acronym(c.text, t[r.last - 1])) return false;
+  bool all_titles = true;
+  for (size_t k = r.first; k < r.last && all_titles; ++k)
+    all_titles = !(t[k].flags & kCapital) || is_title_word(c.text, t[k], lp_) || is_acronym(c.text, t[k]);
+  if (all_titles) return false;
+  if (is_title_word(c.text, t[r.last - 1], lp_) && r.first > 0 && lp_.is_determiner(t[r.first - 1].hash)) return false;
+  const bool surname = c.names.knows_surname(t[r.last - 1].hash);
+  // What the entity tagger says about these words.
+  const MentionRef* person = nullptr;
+  bool other_exact = false;
+  auto it = std::partition_point(c.mentions.begin(), c.mentions.end(), [&](const MentionRef& m) { return m.end <= b; });
+  for (; it != c.mentions.end() && it->start < e; ++it) {
+    if (it->end <= b) continue;
+    if (it->person && !person) person = &*it;
+    if (!it->person && it->start == b && it->end == e) other_exact = true;
+  }
+  // "Chancellor of the Exchequer Gordon Brown": where a tagged person ends the name, the tagger's
+  // left edge wins over the capitalised words before it.
+  if (person && person->end == e && person->start > b) {
+    a = Attribution{};
+    a.person = true;
+    a.entity = static_cast<int>(person->entity);
+    a.span_start = a.name_start = person->start;
+    a.span_end = a.name_end = e;
+    return true;
+  }
+  // An organisation or place tagged with exactly these words ("Reuters", "Banco de España") is
+  // not a person, unless its last word is the surname of someone named in full elsewhere.
+  if (other_exact && !person && !surname) return false;
+  // "Group Menatep said", "Deutsche Bank said": an organisation's name, not a person's.
+  if (!person)
+    for (size_t k = r.first; k < r.last; ++k)
+      if (is_org_noun(t[k].hash)) return false;
+  uint32_t name_b = b, name_e = e;
+  if (r.words < 2 && !person && !surname) {
+    // "Moloney said" with Moloney untagged: a person when the article writes the name in full
+    // elsewhere ("… Cian Moloney …"); that full name is then the speaker's name.
+    if (!full_name_elsewhere(c, b, e, name_b, name_e)) return false;
+  }
+  a = Attribution{};
+  a.person = true;
+  a.span_start = b;
+  a.span_end = e;
+  a.name_start = name_b;
+  a.name_end = name_e;
+  // A person mention covering the whole name gives its entity (canonical name, watchlist alias).
+  if (person && person->start <= b && person->end >= e) a.entity = static_cast<int>(person->entity);
+  return true;
+}
+
+Attribution Attributor::resolve_description(const Ctx& c, uint32_t b, uint32_t e, uint32_t pos) const {
   // Content words of the description ("the French leader" → french, leader).
   std::vector<Word> desc;
   tokenize(c.text, desc, b, e);
@@ -132,21 +220,22 @@ int Attributor::resolve_description(const Ctx& c, uint32_t b, uint32_t e, uint32
     if (lp_.is_determiner(w.hash) || w.end - w.start < 3) continue;
     words.push_back(w.hash);
   }
-  if (words.empty()) return indefinite ? -1 : resolve_pronoun(c, pos);  // "the 47-year-old said"
+  if (words.empty()) return indefinite ? Attribution{} : resolve_pronoun(c, pos);  // "the 47-year-old said"
   // "the company said": the organisation last mentioned, not a person.
-  if (std::binary_search(org_nouns().begin(), org_nouns().end(), words.back())) {
-    if (indefinite) return -1;
-    int org = -1;
+  if (is_org_noun(words.back())) {
+    if (indefinite) return Attribution{};
+    const MentionRef* org = nullptr;
     for (const MentionRef& m : c.mentions) {
       if (m.start >= pos) break;
-      if (m.organisation && !inside_quote(c.quotes, m.start)) org = static_cast<int>(m.entity);
+      if (m.organisation && !inside_quote(c.quotes, m.start)) org = &m;
     }
-    return org;
+    return org ? from_mention(*org) : Attribution{};
   }
   // Score each person by the description words in its title (up to four words right before a
   // mention: "British Prime Minister Kir Starmer") or apposition (", head of gas analysis at ...").
   std::vector<Word> ctx;
-  int best = -1, best_score = 0;
+  const MentionRef* best = nullptr;
+  int best_score = 0;
   uint32_t best_pos = 0;
   auto hits = [&](const Word& w) { return std::find(words.begin(), words.end(), w.hash) != words.end() ? 1 : 0; };
   for (const MentionRef& m : c.mentions) {
@@ -170,11 +259,11 @@ int Attributor::resolve_description(const Ctx& c, uint32_t b, uint32_t e, uint32
       }
     }
     if (score > best_score || (score == best_score && score > 0 && m.start >= best_pos))
-      best = static_cast<int>(m.entity), best_score = score, best_pos = m.start;
+      best = &m, best_score = score, best_pos = m.start;
   }
-  if (best >= 0) return best;
+  if (best) return from_mention(*best);
   // "the analyst said" with no matching title: the person last in focus; "a spokesman said": nobody.
-  return indefinite ? -1 : resolve_pronoun(c, pos);
+  return indefinite ? Attribution{} : resolve_pronoun(c, pos);
 }
 
 // Looks for a speaker in c.text[b, e). tail = the region follows the quote.
@@ -191,26 +280,52 @@ bool Attributor::analyse(Ctx& c, size_t qi, uint32_t b, uint32_t e, bool tail, A
   }
   const size_t n = t.size();
   auto person_from = [&](const MentionRef* m, uint32_t sb, uint32_t se) {
+    a = Attribution{};
     a.entity = static_cast<int>(m->entity);
     a.person = m->person;
-    a.span_start = sb, a.span_end = se;
+    a.span_start = a.name_start = sb, a.span_end = a.name_end = se;
     return true;
   };
+  auto resolved = [](const Attribution& r) { return r.entity >= 0 || r.name_end > r.name_start; };
   auto pronoun_at = [&](size_t i) {
-    a.entity = resolve_pronoun(c, t[i].start);
-    a.person = a.entity >= 0;
+    a = resolve_pronoun(c, t[i].start);
     a.span_start = t[i].start, a.span_end = t[i].end;
-    return a.entity >= 0;
+    return resolved(a);
   };
-  // Speaker right after index i (after "according to", an inverted verb or "aldus"): a person
-  // within a few words, else a pronoun or an organisation right there.
+  // Speaker right after index i (after "according to", an inverted verb or "aldus"): a person's
+  // name within a few words, else a pronoun or an organisation right there.
   auto speaker_after = [&](size_t i) -> bool {
     if (i < n && lp_.is_pronoun(t[i].hash)) return pronoun_at(i);
-    for (size_t k = i; k < n && k < i + kAfterVerbWindow; ++k) {
-      if ((t[k].flags & kSentEnd) || (t[k].flags & kQuote)) break;
-      if (lp_.is_speech_verb(t[k].hash)) break;
-      if (const MentionRef* m = mention_at(c.mentions, t[k].start, t[k].end); m && m->person)
-        return person_from(m, m->start, m->end);
+    size_t lim = std::min(n, i + kAfterVerbWindow);
+    for (size_t k = i; k < lim; ++k)
+      if ((t[k].flags & (kSentEnd | kQuote)) || lp_.is_speech_verb(t[k].hash)) lim = k;
+    // "said the municipal secretary of Health, Ricardo Lemos": a description whose last word is
+    // capitalised, then the person's name in apposition.
+    size_t j = i;
+    while (j < lim && !(t[j].flags & kCapital) && lp_.is_determiner(t[j].hash)) ++j;
+    const bool described = j < lim && (t[j].flags & kWord) && !(t[j].flags & kCapital);
+    for (size_t k = i; k < lim;) {
+      const NameRange run = name_run_forward(t, k, lim);
+      if (run.empty()) {
+        if (const MentionRef* m = mention_at(c.mentions, t[k].start, t[k].end); m && m->person)
+          return person_from(m, m->start, m->end);
+        ++k;
+        continue;
+      }
+      // "says Deutsche Bank's Simon Champion": the owner is not the speaker.
+      const bool owner = run.last < n && (c.text.substr(t[run.last].start, 2) == "'s" ||
+                                          c.text.substr(t[run.last].start, 4) == "\u2019s");
+      Attribution cand;
+      if (!owner && name_speaker(c, t, strip_titles(c.text, t, run, lp_), cand)) {
+        if (described && run.last + 1 < lim && c.text[t[run.last].start] == ',') {
+          Attribution app;
+          const NameRange r2 = strip_titles(c.text, t, name_run_forward(t, run.last + 1, lim), lp_);
+          if (r2.words >= 2 && name_speaker(c, t, r2, app)) cand = app;
+        }
+        a = cand;
+        return true;
+      }
+      k = run.last;
     }
     if (i >= n) return false;
     if (const MentionRef* m = mention_at(c.mentions, t[i].start, t[i].end); m && m->organisation)
@@ -218,8 +333,16 @@ bool Attributor::analyse(Ctx& c, size_t qi, uint32_t b, uint32_t e, bool tail, A
     return false;
   };
 
+  // After a quote that ends its own sentence ("… Ukraine." Warsaw is …) only words right there
+  // attribute it; the next sentence's "according to" is about that sentence.
+  size_t window = kTailVerbWindow;
+  if (tail) {
+    const QuoteSpan& q = c.quotes[qi];
+    const char last = q.end > q.start ? c.text[q.end - 1] : ' ';
+    if ((last == '.' || last == '!' || last == '?') && n > 0 && (t[0].flags & kCapital)) window = 4;
+  }
   // "according to X" anywhere in the region.
-  for (size_t i = 0; i < n; ++i) {
+  for (size_t i = 0; i < n && (window == kTailVerbWindow || i < window); ++i) {
     for (const auto& ph : lp_.according_to) {
       if (i + ph.size() > n) continue;
       bool match = true;
@@ -229,14 +352,7 @@ bool Attributor::analyse(Ctx& c, size_t qi, uint32_t b, uint32_t e, bool tail, A
     if (lp_.is_speaker_after(t[i].hash) && speaker_after(i + 1)) return true;
   }
 
-  // A speech verb: the first one after the quote, the last one before it. After a quote that
-  // ends its own sentence ("… Ukraine." Warsaw is …) only a verb right there counts.
-  size_t window = kTailVerbWindow;
-  if (tail) {
-    const QuoteSpan& q = c.quotes[qi];
-    const char last = q.end > q.start ? c.text[q.end - 1] : ' ';
-    if ((last == '.' || last == '!' || last == '?') && n > 0 && (t[0].flags & kCapital)) window = 4;
-  }
+  // A speech verb: the first one after the quote (within the window), the last one before it.
   size_t v = n;
   if (tail) {
     for (size_t i = 0; i < n && i < window; ++i)
@@ -262,6 +378,25 @@ bool Attributor::analyse(Ctx& c, size_t qi, uint32_t b, uint32_t e, bool tail, A
     }
     return false;
   }
+  // A name right before the verb ("NATO Secretary General Mark Rutte wrote", "Hollis also said"),
+  // tagged or not.
+  {
+    size_t re = v;
+    if (re >= 2 && (t[re - 1].flags & kWord) && !(t[re - 1].flags & kCapital) && !lp_.is_pronoun(t[re - 1].hash) &&
+        !lp_.is_determiner(t[re - 1].hash))
+      re = v - 1;
+    const NameRange run = name_run_backward(t, re);
+    // "David Graham of the Office of Drug Safety told": a name after a preposition is not the
+    // subject unless it is a tagged person (titles and punctuation before a name are fine).
+    const bool after_word = !run.empty() && run.first > 0 && (t[run.first - 1].flags & kWord) &&
+                            !(t[run.first - 1].flags & kCapital) && !is_title_word(c.text, t[run.first - 1], lp_) &&
+                            !lp_.is_determiner(t[run.first - 1].hash);
+    Attribution cand;
+    if (name_speaker(c, t, strip_titles(c.text, t, run, lp_), cand) && (!after_word || cand.entity >= 0)) {
+      a = cand;
+      return true;
+    }
+  }
   // Subject before the verb: the nearest mention (a person preferred), then a pronoun.
   const MentionRef* subj = nullptr;
   for (size_t k = v; k-- > 0;) {
@@ -286,25 +421,22 @@ bool Attributor::analyse(Ctx& c, size_t qi, uint32_t b, uint32_t e, bool tail, A
   size_t db = v;
   while (db > 0 && (t[db - 1].flags & kWord) && v - db < 6) --db;
   if (db < v) {
-    a.entity = resolve_description(c, t[db].start, t[v - 1].end, t[db].start);
-    a.person = is_person(c.mentions, a.entity);
+    a = resolve_description(c, t[db].start, t[v - 1].end, t[db].start);
     a.span_start = t[db].start, a.span_end = t[v - 1].end;
-    return a.entity >= 0;
+    return resolved(a);
   }
   if (tail && v == 0 + (n > 0 && (t[0].flags & kPunct) ? 1 : 0)) {
     // The verb alone right after the quote ("«…», dijo."): subject-less, the person in focus.
     size_t de = v + 1;
     while (de < n && (t[de].flags & kWord) && de - v <= 5) ++de;
     if (de > v + 1) {  // "said a spokesman", "zaznaczył analityk"
-      a.entity = resolve_description(c, t[v + 1].start, t[de - 1].end, c.quotes[qi].open);
-      a.person = is_person(c.mentions, a.entity);
+      a = resolve_description(c, t[v + 1].start, t[de - 1].end, c.quotes[qi].open);
       a.span_start = t[v + 1].start, a.span_end = t[de - 1].end;
-      return a.entity >= 0;
+      return resolved(a);
     }
-    a.entity = resolve_pronoun(c, c.quotes[qi].open);
-    a.person = a.entity >= 0;
+    a = resolve_pronoun(c, c.quotes[qi].open);
     a.has_span = false;
-    return a.entity >= 0;
+    return resolved(a);
   }
   return false;
 }
@@ -341,9 +473,10 @@ bool Attributor::from_head(Ctx& c, size_t qi, uint32_t b, uint32_t e, Attributio
 }
 
 void Attributor::attribute(std::string_view text, std::span<const QuoteSpan> quotes,
-                           std::span<const MentionRef> mentions, std::vector<Attribution>& out) const {
+                           std::span<const MentionRef> mentions, const PersonNames& names,
+                           std::vector<Attribution>& out) const {
   out.clear();
-  Ctx c{text, quotes, mentions, out, {}};
+  Ctx c{text, quotes, mentions, names, out, {}, {}};
   for (size_t qi = 0; qi < quotes.size(); ++qi) {
     const QuoteSpan& q = quotes[qi];
     Attribution a;
@@ -362,7 +495,8 @@ void Attributor::attribute(std::string_view text, std::span<const QuoteSpan> quo
         found = from_head(c, qi, prev_start, static_cast<uint32_t>(k), a);
       }
     }
-    if (!found && qi > 0 && quotes[qi - 1].close >= pstart && out[qi - 1].entity >= 0) {
+    if (!found && qi > 0 && quotes[qi - 1].close >= pstart &&
+        (out[qi - 1].entity >= 0 || out[qi - 1].name_end > out[qi - 1].name_start)) {
       // Same paragraph as the previous quote: its speaker goes on ("… ," Moloney said. "…").
       a = out[qi - 1];
       a.direct = false;

@@ -84,6 +84,32 @@ void build_entities(Article& a, const nlohmann::json& gold) {
   a.entities_done = true;
 }
 
+std::string str_or_empty(const nlohmann::json& j, const char* key) {
+  const auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// Entities of one `newsflow run` output line (newsflow.entities) → Article::entities.
+void pipeline_entities(Article& a, const nlohmann::json& out) {
+  const auto nf = out.find("newsflow");
+  if (nf == out.end() || !nf->contains("entities")) return;
+  for (const auto& e : (*nf)["entities"]) {
+    Entity ent;
+    ent.text = str_or_empty(e, "text");
+    ent.type = str_or_empty(e, "type");
+    ent.canonical = str_or_empty(e, "canonical");
+    for (const auto& m : e["mentions"]) {
+      const Field f = str_or_empty(m, "field") == "title" ? Field::title : Field::body;
+      if (!m.contains("start") || !m.contains("end") || !m["start"].is_number_unsigned() || !m["end"].is_number_unsigned())
+        continue;
+      ent.mentions.push_back(Span{f, m["start"].get<uint32_t>(), m["end"].get<uint32_t>()});
+    }
+    ent.count = static_cast<uint32_t>(ent.mentions.size());
+    a.entities.push_back(std::move(ent));
+  }
+  a.entities_done = true;
+}
+
 Polarity parse_pol(const std::string& s) {
   return s == "positive" ? Polarity::positive : s == "negative" ? Polarity::negative : Polarity::neutral;
 }
@@ -98,11 +124,27 @@ bool text_match(const std::string& a, const std::string& b) {
 
 }  // namespace
 
-int run_gold_check(const std::string& path, const std::string& model_path, bool verbose) {
+int run_gold_check(const std::string& path, const std::string& model_path, bool verbose,
+                   const std::string& entities_from) {
   std::ifstream in(path);
   if (!in) {
     fmt::print(stderr, "error: cannot open {}\n", path);
     return 65;
+  }
+  std::map<std::string, nlohmann::json> pipeline;  // id → output line
+  if (!entities_from.empty()) {
+    std::ifstream pin(entities_from);
+    if (!pin) {
+      fmt::print(stderr, "error: cannot open {}\n", entities_from);
+      return 65;
+    }
+    for (std::string l; std::getline(pin, l);)
+      if (!l.empty()) {
+        auto j = nlohmann::json::parse(l, nullptr, false);
+        if (!j.is_object() || !j.contains("id") || !j["id"].is_string()) continue;
+        const std::string id = j["id"].get<std::string>();
+        pipeline[id] = std::move(j);
+      }
   }
   auto model = std::make_shared<const SentimentModel>(SentimentModel::load(resource_path(model_path).string()));
   StanceAnnotator annot(model, StanceOptions{});
@@ -119,7 +161,11 @@ int run_gold_check(const std::string& path, const std::string& model_path, bool 
     a.body = j.value("body", "");
     const auto& gold = j["gold"];
     a.language_hint = gold.value("language", "");
-    build_entities(a, gold);
+    if (entities_from.empty()) {
+      build_entities(a, gold);
+    } else if (const auto it = pipeline.find(a.id); it != pipeline.end()) {
+      pipeline_entities(a, it->second);
+    }
     annot.annotate(a);
 
     std::map<std::string, std::set<std::string>> forms;  // canonical → normalised names
@@ -155,38 +201,58 @@ int run_gold_check(const std::string& path, const std::string& model_path, bool 
         fmt::print("  {} MISSED [{}] {:.80}\n", a.id, gold["quotes"][g]["speaker"].get<std::string>(),
                    gold["quotes"][g]["text"].get<std::string>());
 
+    // Names match as in `eval articles`: the gold canonical name or any surface form listed for it.
+    auto entity_is = [&](const Entity& e, const std::string& gold_canon) {
+      return speaker_match(e.canonical, gold_canon) || speaker_match(e.text, gold_canon);
+    };
     for (const auto& s : gold["sentiment"]) {
-      int pred = -1;
+      const std::string target = s["target"].get<std::string>();
+      const Entity* hit = nullptr;
       for (const Entity& e : a.entities)
-        if (norm(e.canonical) == norm(s["target"].get<std::string>()) && e.sentiment) pred = static_cast<int>(e.sentiment->polarity);
+        if (e.sentiment && entity_is(e, target)) {
+          hit = &e;
+          break;
+        }
+      const int pred = hit ? static_cast<int>(hit->sentiment->polarity) : -1;
       const int g = static_cast<int>(parse_pol(s["polarity"]));
       sg.push_back(g);
       sp.push_back(pred < 0 ? (g + 1) % 3 : pred);  // a missing target counts as wrong
-      double score = 0, conf = 0;
-      for (const Entity& e : a.entities)
-        if (norm(e.canonical) == norm(s["target"].get<std::string>()) && e.sentiment)
-          score = e.sentiment->score, conf = e.sentiment->confidence;
       if (verbose)
         fmt::print("  {} SENTIMENT{} {} got {} want {} (score {:.2f} conf {:.2f})\n", a.id, pred != g ? "" : "-ok",
-                   s["target"].get<std::string>(), pred < 0 ? "none" : std::string(to_string(static_cast<Polarity>(pred))),
-                   s["polarity"].get<std::string>(), score, conf);
+                   target, pred < 0 ? "none" : std::string(to_string(static_cast<Polarity>(pred))),
+                   s["polarity"].get<std::string>(), hit ? hit->sentiment->score : 0.0,
+                   hit ? hit->sentiment->confidence : 0.0);
     }
-    std::set<std::string> gst, pst;
+    struct Triple {
+      std::string holder, target, polarity;
+    };
+    std::vector<Triple> gst, pst;
     for (const auto& s : gold["stances"])
-      gst.insert(norm(s["holder"].get<std::string>()) + "|" + norm(s["target"].get<std::string>()) + "|" +
-                 s["polarity"].get<std::string>());
+      gst.push_back({s["holder"].get<std::string>(), s["target"].get<std::string>(), s["polarity"].get<std::string>()});
     for (const Quote& q : a.quotes)
-      for (const QuoteTarget& t : q.targets)
-        pst.insert(norm(q.speaker) + "|" + norm(t.entity) + "|" + std::string(to_string(t.polarity)));
-    if (verbose) {
-      for (const auto& g : gst)
-        if (!pst.count(g)) fmt::print("  {} STANCE missed {}\n", a.id, g);
-      for (const auto& p : pst)
-        if (!gst.count(p)) fmt::print("  {} STANCE extra {}\n", a.id, p);
+      for (const QuoteTarget& t : q.targets) {
+        Triple p{q.speaker, t.entity, std::string(to_string(t.polarity))};
+        if (std::none_of(pst.begin(), pst.end(), [&](const Triple& x) {
+              return norm(x.holder) == norm(p.holder) && norm(x.target) == norm(p.target) && x.polarity == p.polarity;
+            }))
+          pst.push_back(std::move(p));
+      }
+    std::vector<bool> gold_hit(gst.size(), false);
+    for (const Triple& p : pst) {
+      bool hit = false;
+      for (size_t k = 0; k < gst.size() && !hit; ++k) {
+        if (gold_hit[k] || gst[k].polarity != p.polarity) continue;
+        hit = speaker_match(p.holder, gst[k].holder) && speaker_match(p.target, gst[k].target);
+        if (hit) gold_hit[k] = true;
+      }
+      tp_st += hit;
+      if (verbose && !hit) fmt::print("  {} STANCE extra {}|{}|{}\n", a.id, p.holder, p.target, p.polarity);
     }
+    if (verbose)
+      for (size_t k = 0; k < gst.size(); ++k)
+        if (!gold_hit[k]) fmt::print("  {} STANCE missed {}|{}|{}\n", a.id, gst[k].holder, gst[k].target, gst[k].polarity);
     gold_st += gst.size();
     pred_st += pst.size();
-    for (const auto& s : pst) tp_st += gst.count(s);
   }
   auto f1 = [](size_t tp, size_t p, size_t g) { return p + g == 0 ? 0.0 : 2.0 * tp / (p + g); };
   const ClassMetrics sm = score_predictions(sg, sp);

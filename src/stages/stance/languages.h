@@ -18,6 +18,14 @@ struct LanguageProfile {
   std::vector<uint64_t> determiners;      // open a description: "the", "der", "le", ...
   std::vector<std::vector<uint64_t>> according_to;  // phrases: {"according","to"}, {"selon"}
   std::vector<uint64_t> speaker_after;    // words followed by the speaker: "aldus" (nl)
+  // Titles and roles written before a name ("Interior Minister", "Richterin", "prezes"): stripped
+  // from a speaker's name and used to find people the entity tagger missed. Compounds ending in a
+  // title ("Finanzminister", "Regierungssprecher") count through title_suffixes.
+  std::vector<uint64_t> titles;
+  std::vector<std::string_view> title_suffixes;
+
+  bool is_title(uint64_t h) const;
+  bool has_title_suffix(std::string_view lower_word) const;
 
   bool is_speech_verb(uint64_t h) const;
   bool is_pronoun(uint64_t h) const;

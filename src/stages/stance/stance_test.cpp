@@ -224,8 +224,9 @@ TEST(Stage, NeverCrashesOnOddInput) {
   std::mt19937 rng(3);
   StanceAnnotator annot(zero_model(), StanceOptions{});
   const std::string marks[] = {"\"", "“", "”", "„", "«", "»", "\n\n", " ",
-                               "said", "she", "Ann", ".", ",", ":", "‘", "’", "according to"};
-  for (int round = 0; round < 300; ++round) {
+                               "said", "she", "Ann", ".", ",", ":", "‘", "’", "according to",
+                               "Minister ", "Mr ", " van ", "'s", "Dr.", "GMP ", "the company ", "She ", "Lee "};
+  for (int round = 0; round < 2000; ++round) {
     Article a;
     for (int k = 0; k < 40; ++k) a.body += marks[rng() % std::size(marks)];
     Entity e;
@@ -266,8 +267,29 @@ TEST(Sentiment, ModelRoundTripAndLexicon) {
   EXPECT_THROW(SentimentModel::load("/nonexistent/model.bin"), std::runtime_error);
 }
 
+// A model trained on a tiny invented corpus (see TrainsOnInventedDataAndHandlesNegation).
+std::shared_ptr<const SentimentModel> invented_model();
+
 TEST(Sentiment, TrainsOnInventedDataAndHandlesNegation) {
-  // A tiny invented corpus: the learner must pick up the words and the negation scope.
+  const auto model = invented_model();
+  SentimentScorer sc(model);
+  ScoreScratch scratch;
+  auto probs = [&](const std::string& s) {
+    std::vector<Word> t;
+    tokenize(s, t);
+    const ByteRange r{0, 7};
+    return sc.score(t, std::span<const ByteRange>(&r, 1), scratch);
+  };
+  const Probs good = probs("Ann Lee was praised for brilliant work.");
+  const Probs bad = probs("Ann Lee was condemned for a terrible failure.");
+  const Probs negated = probs("Ann Lee did not win a brilliant award.");
+  EXPECT_EQ(to_sentiment(good).polarity, Polarity::positive);
+  EXPECT_EQ(to_sentiment(bad).polarity, Polarity::negative);
+  EXPECT_LT(negated[2], probs("Ann Lee won a brilliant award.")[2]);
+}
+
+std::shared_ptr<const SentimentModel> invented_model() {
+  // The learner must pick up the words and the negation scope.
   const char* pos[] = {"praised for the excellent work", "celebrated a great victory", "won a brilliant award",
                        "was hailed as a hero", "delivered strong results"};
   const char* neg[] = {"blamed for the terrible failure", "condemned for the corrupt deal", "lost a disastrous vote",
@@ -298,21 +320,43 @@ TEST(Sentiment, TrainsOnInventedDataAndHandlesNegation) {
   p.bits = 14;
   p.epochs = 10;
   p.lr = 0.1;
-  const auto model = std::make_shared<const SentimentModel>(train_model(x, y, p));
-  SentimentScorer sc(model);
-  ScoreScratch scratch;
-  auto probs = [&](const std::string& s) {
-    std::vector<Word> t;
-    tokenize(s, t);
-    const ByteRange r{0, 7};
-    return sc.score(t, std::span<const ByteRange>(&r, 1), scratch);
-  };
-  const Probs good = probs("Ann Lee was praised for brilliant work.");
-  const Probs bad = probs("Ann Lee was condemned for a terrible failure.");
-  const Probs negated = probs("Ann Lee did not win a brilliant award.");
-  EXPECT_EQ(to_sentiment(good).polarity, Polarity::positive);
-  EXPECT_EQ(to_sentiment(bad).polarity, Polarity::negative);
-  EXPECT_LT(negated[2], probs("Ann Lee won a brilliant award.")[2]);
+  return std::make_shared<const SentimentModel>(train_model(x, y, p));
+}
+
+// Stance targets beyond the names in the quote, and the tagger slips that are never targets.
+std::vector<std::string> targets_of(Fixture& f, std::shared_ptr<const SentimentModel> model) {
+  StanceAnnotator annot(std::move(model), StanceOptions{});
+  annot.annotate(f.a);
+  std::vector<std::string> out;
+  for (const auto& q : f.a.quotes)
+    for (const auto& t : q.targets) out.push_back(q.speaker + "|" + t.entity + "|" + std::string(to_string(t.polarity)));
+  return out;
+}
+
+TEST(StanceTargets, DescriptionStandsForTheOrganisationNamedBefore) {
+  Fixture f("Norvik Mining destroyed the site. Norvik Mining appealed.\n\n"
+            "\"The company was condemned for the terrible failure,\" said Ada Ross.",
+            {{"Norvik Mining", "ORG"}, {"Ada Ross", "PER"}});
+  EXPECT_EQ(targets_of(f, invented_model()), (std::vector<std::string>{"Ada Ross|Norvik Mining|negative"}));
+}
+
+TEST(StanceTargets, PronounStandsForThePersonNamedBeforeNotTheSpeaker) {
+  Fixture f("Lia Berg won the race. Her coach Tom Vik watched.\n\n\"She was praised for the excellent work,\" said Vik.",
+            {{"Lia Berg", "PER"}, {"Vik", "PER"}});
+  EXPECT_EQ(targets_of(f, invented_model()), (std::vector<std::string>{"Tom Vik|Lia Berg|positive"}));
+}
+
+TEST(StanceTargets, NoNeutralTargetNamedOnceAndNoPronounSlips) {
+  // A neutral target must be named at least twice in the article.
+  const auto model = invented_model();
+  Fixture once("\"Brightwater met officials on Tuesday,\" said Ada Ross.", {{"Brightwater", "ORG"}, {"Ada Ross", "PER"}});
+  EXPECT_TRUE(targets_of(once, model).empty());
+  Fixture twice("Brightwater called.\n\n\"Brightwater met officials on Tuesday,\" said Ada Ross.",
+                {{"Brightwater", "ORG"}, {"Ada Ross", "PER"}});
+  EXPECT_EQ(targets_of(twice, model), (std::vector<std::string>{"Ada Ross|Brightwater|neutral"}));
+  Fixture slip("Ik ging weg. \"Ik had geen benen vandaag, echt niet,\" zei Sanne Kuip.", {{"Ik", "ORG"}, {"Sanne Kuip", "PER"}},
+               "nl");
+  EXPECT_TRUE(targets_of(slip, zero_model()).empty());
 }
 
 TEST(NewsMtsc, ArticleKeysAndOffsets) {
@@ -337,4 +381,102 @@ TEST(StageFactory, ReadsSettingsAndRejectsBadModel) {
   auto stage = make_stance_stage(s2);
   EXPECT_EQ(stage->name(), "stance");
   EXPECT_NO_THROW(s2.finish());
+}
+
+// Speakers the entity tagger missed, typed wrongly or cut short: the name as written next to the
+// speech verb is the speaker, titles stripped, surnames completed from the article.
+TEST(SpeakerNames, UntaggedNameNextToTheVerb) {
+  Fixture f("\"Europe is ready to lead,\" NATO Secretary General Mara Lindqvist wrote on social network X.",
+            {{"NATO", "ORG"}});
+  EXPECT_EQ(run(f), (Pairs{{"Mara Lindqvist", "Europe is ready to lead,"}}));
+  Fixture g("\"The waiting lists are falling,\" said Health Secretary Rhona Hallam. \"But not fast enough.\"",
+            {{"Health Secretary Rhona Hallam", "ORG"}});
+  EXPECT_EQ(run(g), (Pairs{{"Rhona Hallam", "The waiting lists are falling,"}, {"Rhona Hallam", "But not fast enough."}}));
+}
+
+TEST(SpeakerNames, TitledPersonResolvesPronounsAndSurnames) {
+  Fixture f("Judge Ada Rossiter dismissed the claim. Delivering her ruling, she said:\n\n\"The firm knew the risks.\"",
+            {{"Judge Ada Rossiter", "ORG"}});
+  EXPECT_EQ(run(f), (Pairs{{"Ada Rossiter", "The firm knew the risks."}}));
+  Fixture nl("Haar coach Pim Zwart van Team Noord was lovend. \"Ze schaatste een perfecte race,\" aldus Zwart.",
+             {{"Zwart", "LOC"}}, "nl");
+  EXPECT_EQ(run(nl), (Pairs{{"Pim Zwart", "Ze schaatste een perfecte race,"}}));
+}
+
+TEST(SpeakerNames, DescriptionThenNameInApposition) {
+  Fixture pt("\"Estamos diante de uma epidemia grave\", afirmou o secretário municipal da Saúde, Rui Tavares Leme.",
+             {{"Saúde", "PER"}}, "pt");
+  EXPECT_EQ(run(pt), (Pairs{{"Rui Tavares Leme", "Estamos diante de uma epidemia grave"}}));
+  Fixture pt2("\"A gente limpa o quintal, mas o vizinho não limpa\", disse a aposentada Rita das Dores Lima, 68 anos.",
+              {{"Rita", "PER"}}, "pt");
+  EXPECT_EQ(run(pt2), (Pairs{{"Rita das Dores Lima", "A gente limpa o quintal, mas o vizinho não limpa"}}));
+  Fixture pl("„To historyczny dzień dla firmy”, powiedział prezes GMP Marek Sadło.", {{"GMP Marek Sadło", "ORG"}}, "pl");
+  EXPECT_EQ(run(pl), (Pairs{{"Marek Sadło", "To historyczny dzień dla firmy"}}));
+}
+
+TEST(SpeakerNames, GermanTitleCompoundAndColon) {
+  Fixture de(
+      "Die Vorsitzende Richterin Birte Carlsen wandte sich an den Angeklagten:\n\n„Sie haben aus Gier gehandelt.“\n\n"
+      "Sein Verteidiger Malte Oberhaus kündigte Revision an. „Das Urteil ist nicht nachvollziehbar“, sagte Oberhaus.",
+      {{"Richterin", "PER"}, {"Carlsen", "PER"}, {"Oberhaus", "LOC"}}, "de");
+  EXPECT_EQ(run(de), (Pairs{{"Birte Carlsen", "Sie haben aus Gier gehandelt."},
+                            {"Malte Oberhaus", "Das Urteil ist nicht nachvollziehbar"}}));
+}
+
+TEST(SpeakerNames, NotAName) {
+  // A description, an organisation, a pronoun the tagger marked as a person, a sentence opener.
+  Fixture f("Clara Voss met the premier.\n\n\"We need discipline,\" the British Prime Minister said.",
+            {{"Clara Voss", "PER"}});
+  EXPECT_EQ(run(f), (Pairs{{"Clara Voss", "We need discipline,"}}));
+  Fixture g("Tom Kale left.\n\n\"Demand for steel is weak,\" Reuters reported.", {{"Tom Kale", "PER"}, {"Reuters", "ORG"}});
+  EXPECT_EQ(run(g), (Pairs{{"Reuters", "Demand for steel is weak,"}}));
+  Fixture h("Voor titelverdedigster Sanne Kuip was het een zware dag. Zij werd zevende. \"Ik had geen benen,\" zei ze.",
+            {{"Zij", "PER"}}, "nl");
+  EXPECT_EQ(run(h), (Pairs{{"Sanne Kuip", "Ik had geen benen,"}}));
+  Fixture k("Ministers met on Monday. And Norway said it was \"one of the best meetings we can recall\".",
+            {{"Norway", "LOC"}});
+  EXPECT_EQ(run(k), (Pairs{{"", "one of the best meetings we can recall"}}));
+}
+
+TEST(SpeakerNames, WithoutAnyEntitiesTheNameAsWrittenIsTheSpeaker) {
+  // No entity stage at all: the surname speaker is completed from the full name written earlier.
+  Fixture f("National Unity, led by Raimo Ozols, campaigned on energy bills. \"We are the real winners of this "
+            "election,\" Ozols told reporters. \"The lads did the hard work,\" said Kian Molloy.",
+            {});
+  EXPECT_EQ(run(f), (Pairs{{"Raimo Ozols", "We are the real winners of this election,"},
+                           {"Kian Molloy", "The lads did the hard work,"}}));
+  // An organisation named in full elsewhere is no person: "Group Menatep", "European Commission".
+  Fixture g("The European Commission opened a case.\n\n\"The process may go on for some time yet,\" Commission said. "
+            "\"Its stake has gone to virtually nothing,\" Group Menatep said.",
+            {});
+  EXPECT_EQ(run(g), (Pairs{{"", "The process may go on for some time yet,"}, {"", "Its stake has gone to virtually nothing,"}}));
+}
+
+TEST(SpeakerNames, FrenchSpanishGermanWithoutEntities) {
+  Fixture fr("« Nous sommes prêts à signer l'accord », a déclaré la ministre Claire Dubois.", {}, "fr");
+  EXPECT_EQ(run(fr), (Pairs{{"Claire Dubois", "Nous sommes prêts à signer l'accord"}}));
+  Fixture es("«Tenemos un compromiso con fechas claras», dijo el presidente Pedro Alba Ruiz.", {}, "es");
+  EXPECT_EQ(run(es), (Pairs{{"Pedro Alba Ruiz", "Tenemos un compromiso con fechas claras"}}));
+  Fixture de("„Wir werden die Förderung prüfen“, sagte Finanzminister Jens Kramer. „Das braucht aber noch etwas Zeit.“", {}, "de");
+  EXPECT_EQ(run(de), (Pairs{{"Jens Kramer", "Wir werden die Förderung prüfen"}, {"Jens Kramer", "Das braucht aber noch etwas Zeit."}}));
+}
+
+TEST(SpeakerNames, TitleWithOfBeforeTheName) {
+  Fixture f("\"This is the first time there has been a mention of it,\" said UK Chancellor of the Exchequer Gordon Brand.",
+            {{"UK", "LOC"}});
+  EXPECT_EQ(run(f), (Pairs{{"Gordon Brand", "This is the first time there has been a mention of it,"}}));
+}
+
+TEST(SpeakerNames, OwnerIsNotTheSpeaker) {
+  Fixture f("\"The issue had been ongoing for some time,\" says Deutsche Bank's Simon Champ.", {{"Deutsche Bank", "ORG"}});
+  EXPECT_EQ(run(f), (Pairs{{"Simon Champ", "The issue had been ongoing for some time,"}}));
+  Fixture g("Why the calm? \"The issue had been ongoing for some time,\" says Deutsche Bank's Simon Champion.",
+            {{"Deutsche Bank", "ORG"}, {"Simon Champion", "PER"}});  // a surname that is also a title word
+  EXPECT_EQ(run(g), (Pairs{{"Simon Champion", "The issue had been ongoing for some time,"}}));
+}
+
+TEST(SpeakerNames, NextSentenceAccordingToIsNotTheSpeaker) {
+  Fixture f("\"Turkey will not be a burden.\" Turkey would pay 6bn euros, according to the State Planning Office.",
+            {{"Turkey", "LOC"}, {"State Planning Office", "ORG"}});
+  EXPECT_EQ(run(f), (Pairs{{"", "Turkey will not be a burden."}}));
 }

@@ -22,7 +22,10 @@ int main(int argc, char** argv) {
   gold->add_option("--data", data)->capture_default_str();
   gold->add_option("--model", model)->capture_default_str();
   gold->add_flag("-v,--verbose", verbose, "list every mismatch");
-  gold->callback([&] { rc = newsflow::stance::run_gold_check(data, model, verbose); });
+  std::string entities_from;
+  gold->add_option("--entities-from", entities_from,
+                   "take entities from this `newsflow run` output of the same articles instead of the gold list");
+  gold->callback([&] { rc = newsflow::stance::run_gold_check(data, model, verbose, entities_from); });
   std::string corpus = "../shared/data/news/bbc-news.jsonl";
   CLI::App* run = app.add_subcommand("run-corpus", "annotate a JSONL corpus (title/body, no entities): quotes found, articles/s");
   run->add_option("--data", corpus)->capture_default_str();

@@ -59,6 +59,7 @@ void convert(std::string_view text, const std::vector<newsflow::Token>& base, si
       w.flags = kWord;
       if (t.kind == TokenKind::number) w.flags |= kNumber;
       if (t.has(tf_upper_initial)) w.flags |= kCapital;
+      if (t.has(tf_all_upper)) w.flags |= kAllUpper;
     } else {
       w.flags = kPunct;
       size_t i = w.start;

@@ -16,6 +16,7 @@ enum TokenFlag : uint8_t {
   kQuote = 16,    // a quotation mark of any style
   kClause = 32,   // clause boundary: , ; : ( ) dash
   kSentEnd = 64,  // . ! ?
+  kAllUpper = 128, // letters and none lower case ("NATO", "GMP")
 };
 
 struct Word {
