@@ -8,7 +8,7 @@ PACKAGES=(
   librdkafka-dev libtbb-dev prometheus-cpp-dev libsimdjson-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libicu-dev libutf8proc-dev libxxhash-dev
   libcld2-dev libcpp-httplib-dev nlohmann-json3-dev
-  kcat prometheus python3 python3-jsonschema iso-codes
+  kcat prometheus python3 python3-jsonschema iso-codes wngerman wspanish
   openjdk-17-jre-headless maven
 )
 # Only to regenerate committed model data (`--training`): CLDR exemplar characters for

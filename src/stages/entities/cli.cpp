@@ -33,6 +33,9 @@ struct EvalOpts {
 struct TrainOpts {
   std::string data, dev, out, lang = "en", format = "conll", dev_format, groups;
   std::vector<std::string> extra;
+  std::string word_list = "default";
+  int replicas = 1;
+  size_t gazetteer_folds = 2;
   int epochs = 10;
   size_t doc_sentences = 20;
   uint32_t bits = 19;
@@ -45,7 +48,7 @@ uint32_t parse_groups(const std::string& spec) {
   const std::pair<const char*, uint32_t> names[] = {
       {"affix", fg_affix},       {"context2", fg_context2}, {"shape_ctx", fg_shape_ctx}, {"gazetteer", fg_gazetteer},
       {"clusters", fg_clusters}, {"two_pass", fg_two_pass}, {"doc_case", fg_doc_case},
-      {"chars", fg_chars}, {"trigger", fg_trigger}};
+      {"chars", fg_chars}, {"trigger", fg_trigger}, {"lexicon", fg_lexicon}, {"quotes", fg_quotes}, {"sent_len", fg_sent_len}, {"run", fg_run}, {"bow", fg_bow}, {"hist_next", fg_hist_next}, {"ctx_agg", fg_ctx_agg}};
   size_t i = 0;
   while (i < spec.size()) {
     size_t j = spec.find(',', i);
@@ -129,6 +132,9 @@ void run_train(const TrainOpts& o) {
   t.bits = o.bits;
   t.seed = o.seed;
   t.groups = parse_groups(o.groups);
+  t.word_list = o.word_list;
+  t.replicas = o.replicas;
+  t.gazetteer_folds = o.gazetteer_folds;
   for (const auto& e : o.extra) {
     const size_t c = e.find(':');
     if (c == std::string::npos) throw CLI::ValidationError("--extra", "expected FORMAT:PATH");
@@ -178,6 +184,16 @@ void register_entities_cli(CLI::App& eval, CLI::App& train) {
   t->add_option("--doc-sentences", to->doc_sentences, "files without -DOCSTART-: sentences per document")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));
+  t->add_option("--word-list", to->word_list,
+                 "dictionary for the lexicon features: default (Debian list for --lang), FILE, or '' for none")
+      ->capture_default_str();
+  t->add_option("--gazetteer-folds", to->gazetteer_folds,
+                 "training documents see the gazetteer entities of the other K-1 folds")
+      ->capture_default_str()
+      ->check(CLI::Range(2, 20));
+  t->add_option("--replicas", to->replicas, "perceptrons (different shuffles) averaged per pass")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 16));
   t->add_option("--groups", to->groups, "feature groups to switch off/on, e.g. -gazetteer,-two_pass");
   t->callback([to] { run_train(*to); });
 }

@@ -147,6 +147,92 @@ TEST(NerTrain, LearnsFixtureAndRoundTrips) {
   EXPECT_FALSE(err.empty());
 }
 
+TEST(Lexicon, WordListClassesRoundTripAndFeedTokens) {
+  const auto dir = temp_dir("lexicon");
+  write(dir / "words", "# comment\nHaus\nlaufen\n\u00d6l\n\u00f6l\nEU\r\n");
+  Lexicon lex;
+  ASSERT_EQ(read_word_list((dir / "words").string(), lex), 5);
+  EXPECT_EQ(lex.size(), 4u);  // Öl and öl share one entry
+  EXPECT_EQ(lex.get(hash("haus")), Lexicon::kCapital);
+  EXPECT_EQ(lex.get(hash("laufen")), Lexicon::kLower);
+  EXPECT_EQ(lex.get(hash("\u00f6l")), Lexicon::kLower | Lexicon::kCapital);
+  EXPECT_EQ(lex.get(hash("eu")), Lexicon::kCapital);  // the CR was stripped
+  EXPECT_EQ(lex.get(hash("berlin")), 0);
+  EXPECT_EQ(read_word_list((dir / "missing").string(), lex), -1);
+
+  std::FILE* f = std::fopen((dir / "lex.bin").c_str(), "wb");
+  ASSERT_TRUE(f);
+  lex.write(f);
+  std::fclose(f);
+  Lexicon back;
+  f = std::fopen((dir / "lex.bin").c_str(), "rb");
+  ASSERT_TRUE(f);
+  ASSERT_TRUE(back.read(f));
+  std::fclose(f);
+  EXPECT_EQ(back.size(), lex.size());
+  EXPECT_EQ(back.get(hash("haus")), Lexicon::kCapital);
+  EXPECT_EQ(back.get(hash("berlin")), 0);
+
+  NerDoc doc;
+  doc.tokens = {"Das", "Haus", "Quell"};
+  doc.sentences = {{0, 3}};
+  std::vector<TokInfo> info;
+  std::string buf;
+  token_info(doc, nullptr, nullptr, &back, info, buf);
+  EXPECT_EQ(info[1].lex, Lexicon::kCapital);
+  EXPECT_EQ(info[2].lex, 0);
+}
+
+TEST(NerFeatures, NewGroupsAddTheirFeatures) {
+  // "Brasil" twice: context aggregation gives each occurrence the neighbours of the other one.
+  NerDoc doc;
+  doc.tokens = {"Brasil", "ganó", ".", "el", "Brasil", "de", "Pelé", "dijo", "\"", "Hola", "\"", "."};
+  doc.sentences = {{0, 3}, {3, 12}};
+  std::vector<TokInfo> info;
+  std::string buf;
+  token_info(doc, nullptr, nullptr, nullptr, info, buf);
+  EXPECT_EQ(info[9].quote & 1, 1);  // inside the quotation marks
+  EXPECT_EQ(info[7].quote, 0);
+  auto count = [&](uint32_t groups, size_t tok) {
+    std::vector<uint32_t> feats;
+    token_features(doc, info, groups, {}, (1u << 16) - 1, feats);
+    size_t n = 0;
+    for (size_t k = 0; k < static_cast<size_t>(kMaxFeats); ++k) n += feats[tok * kMaxFeats + k] != UINT32_MAX;
+    return n;
+  };
+  const uint32_t base = fg_affix | fg_context2;
+  EXPECT_EQ(count(base | fg_ctx_agg, 0), count(base, 0) + 2);  // "el" before and "de" after the other one
+  EXPECT_EQ(count(base | fg_ctx_agg, 1), count(base, 1));      // lowercase words get none
+  EXPECT_EQ(count(base | fg_run, 4), count(base, 4) + 2);      // run "Brasil de Pelé": length, last word
+  EXPECT_GT(count(base | fg_bow, 4), count(base, 4));
+  EXPECT_EQ(count(base | fg_quotes, 9), count(base, 9) + 2);
+}
+
+TEST(NerTrain, WordListIsStoredOrItsAbsenceFailsFast) {
+  const auto dir = temp_dir("train_lex");
+  write(dir / "words", "visited\non\nmonday\ncouncil\nmet\n");
+  TrainOptions o;
+  o.train_path = testdata("tiny.conll");
+  o.dev_path = testdata("tiny.conll");
+  o.out_path = (dir / "m.bin").string();
+  o.bits = 14;
+  o.epochs = 4;
+  o.iso_codes_dir = (dir / "none").string();
+  o.word_list = (dir / "words").string();
+  std::ostringstream log;
+  TrainResult r;
+  std::string err;
+  ASSERT_TRUE(train_ner(o, log, r, err)) << err;
+  auto m = NerModel::load(o.out_path, err);
+  ASSERT_TRUE(m) << err;
+  EXPECT_TRUE(m->groups() & fg_lexicon);
+  EXPECT_EQ(m->lex_.size(), 5u);
+  EXPECT_EQ(m->lex_.get(hash("council")), Lexicon::kLower);
+  o.word_list = (dir / "missing").string();
+  EXPECT_FALSE(train_ner(o, log, r, err));
+  EXPECT_NE(err.find("missing"), std::string::npos) << err;
+}
+
 TEST(Watchlist, MatchesFoldedAndGuardsShortAliases) {
   WatchlistSet w;
   std::string err;

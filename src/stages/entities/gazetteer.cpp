@@ -1,6 +1,11 @@
 #include "stages/entities/gazetteer.h"
 
 #include <algorithm>
+#include <fstream>
+
+#include <utf8proc.h>
+
+#include "core/utf8.h"
 
 #include "stages/entities/fold.h"
 
@@ -76,6 +81,67 @@ void Gazetteer::match(std::span<const uint64_t> lower, std::span<const uint8_t> 
       for (size_t k = i + 1; k < best_end; ++k) bits[k] |= 1u << (2 * st + 1);
     }
   }
+}
+
+void Lexicon::add(uint64_t lower_hash, uint8_t cls) {
+  entries_.push_back(fingerprint(lower_hash) << 2 | (cls & 3));
+  table_.clear();  // rebuilt by build()
+}
+
+void Lexicon::build() {
+  // Merge the classes of equal fingerprints, then hash them into a table at most half full.
+  std::sort(entries_.begin(), entries_.end());
+  size_t out = 0;
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    if (out > 0 && (entries_[out - 1] >> 2) == (entries_[i] >> 2)) entries_[out - 1] |= entries_[i] & 3;
+    else entries_[out++] = entries_[i];
+  }
+  entries_.resize(out);
+  size_t cap = 16;
+  while (cap < 2 * entries_.size()) cap *= 2;
+  table_.assign(entries_.empty() ? 0 : cap, 0);
+  for (uint32_t e : entries_) {
+    size_t i = slot(e >> 2);
+    while (table_[i] != 0) i = (i + 1) & (cap - 1);
+    table_[i] = e;
+  }
+}
+
+void Lexicon::write(std::FILE* f) const {
+  const uint64_t n = entries_.size();
+  std::fwrite(&n, sizeof n, 1, f);
+  if (n) std::fwrite(entries_.data(), sizeof(uint32_t), n, f);
+}
+
+bool Lexicon::read(std::FILE* f) {
+  uint64_t n = 0;
+  if (std::fread(&n, sizeof n, 1, f) != 1 || n > (1ull << 26)) return false;
+  entries_.resize(n);
+  if (n && std::fread(entries_.data(), sizeof(uint32_t), n, f) != n) return false;
+  for (uint32_t e : entries_) {
+    if ((e & 3) == 0) return false;  // every entry has a class; 0 marks empty table slots
+  }
+  build();
+  return true;
+}
+
+long read_word_list(const std::string& path, Lexicon& lex) {
+  std::ifstream in(path);
+  if (!in) return -1;
+  std::string line, low;
+  long n = 0;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    size_t i = 0;
+    const auto cat = utf8proc_category(static_cast<utf8proc_int32_t>(utf8::next(line, i)));
+    const bool cap = cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT;
+    lower(line, low);
+    lex.add(hash(low), cap ? Lexicon::kCapital : Lexicon::kLower);
+    ++n;
+  }
+  lex.build();
+  return n;
 }
 
 void Gazetteer::write(std::FILE* f) const { write_map(f, map_); }

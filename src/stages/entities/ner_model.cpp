@@ -30,6 +30,7 @@ enum : uint64_t {
   T_Wm1, T_Wp1, T_SSm1, T_SSp1, T_SS3, T_SSm1_0, T_SS0_p1, T_BIm1, T_BIp1, T_START_LW, T_CAPS_LW, T_CAPS_SS,
   T_GAZ, T_GAZm1, T_GAZp1, T_GAZ_SS, T_CLS, T_CLSm1, T_CLSp1, T_CLS_SS, T_DOCCASE, T_DOCCASE_SS, T_HIST_HAS,
   T_HIST_MAJ, T_HIST_MAJ_SS, T_HIST_SELF, T_HIST_O, T_SUF3m1, T_SUF3p1, T_SUF56, T_TRI, T_BIm2, T_BIp2, T_TRIGm1, T_TRIGp1, T_TRIGm2,
+  T_LEX, T_LEX_SS, T_LEXm1, T_LEXp1, T_QUOTE, T_QUOTE_SS, T_SLEN_SS, T_SPOS_SS, T_RUN_LAST, T_RUN_FIRST, T_RUN_LEN, T_BOW, T_HIST_NEXT, T_HIST_NEXT2, T_HIST_AROUND, T_AGGm1, T_AGGp1,
   T_P1 = 100, T_P2P1, T_P1_LW, T_P1_SS,
 };
 
@@ -38,7 +39,8 @@ constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
 typedef int16_t v8i16 __attribute__((vector_size(16)));
 typedef int32_t v8i32 __attribute__((vector_size(32)));
 static_assert(kLabels == 9, "decode sums labels 0..7 as a vector plus label 8");
-constexpr char kMagic[8] = {'N', 'F', 'N', 'E', 'R', '0', '0', '3'};
+constexpr char kMagic[8] = {'N', 'F', 'N', 'E', 'R', '0', '0', '4'};   // 004 adds the lexicon
+constexpr char kMagic3[8] = {'N', 'F', 'N', 'E', 'R', '0', '0', '3'};  // still read (no lexicon)
 
 inline uint32_t fid(uint64_t tmpl, uint64_t v, uint32_t mask) {
   return static_cast<uint32_t>(mix(tmpl * 0x9E3779B97F4A7C15ull, v)) & mask;
@@ -87,8 +89,8 @@ int parse_label(std::string_view tag) {
   return 0;
 }
 
-void token_info(const NerDoc& doc, const Gazetteer* gaz, const ClusterMap* clusters, std::vector<TokInfo>& info,
-                std::string& buf) {
+void token_info(const NerDoc& doc, const Gazetteer* gaz, const ClusterMap* clusters, const Lexicon* lex,
+                std::vector<TokInfo>& info, std::string& buf) {
   const size_t n = doc.tokens.size();
   info.resize(n);
   for (size_t i = 0; i < n; ++i) {
@@ -128,6 +130,8 @@ void token_info(const NerDoc& doc, const Gazetteer* gaz, const ClusterMap* clust
       }
     }
     t.cls = clusters ? clusters->get(t.lw) : 0;
+    t.lex = lex ? lex->get(t.lw) : 0;
+    t.quote = 0;
     uint8_t f = 0;
     bool has_letter = false, has_lower = false;
     for (size_t b = 0; b < w.size();) {
@@ -167,6 +171,24 @@ void token_info(const NerDoc& doc, const Gazetteer* gaz, const ClusterMap* clust
     }
     if (words >= 3 && upper * 10 >= words * 8) {
       for (uint32_t i = s.first; i < s.last && i < n; ++i) info[i].flags |= kf_caps_sentence;
+    }
+  }
+  // Quotation marks: symmetric marks toggle, typographic ones open/close.
+  for (const Sentence& s : doc.sentences) {
+    bool in = false, just_opened = false;
+    for (uint32_t i = s.first; i < s.last && i < n; ++i) {
+      const std::string_view w = doc.tokens[i];
+      const bool sym = w == "\"" || w == "''" || w == "'";
+      const bool open = w == "``" || w == "\u00ab" || w == "\u201c" || w == "\u201e";
+      const bool close = w == "\u00bb" || w == "\u201d";
+      info[i].quote = 0;
+      if (sym || open || close) {
+        in = sym ? !in : open;
+        just_opened = in;
+        continue;
+      }
+      info[i].quote = static_cast<uint8_t>((in ? 1 : 0) | (just_opened ? 2 : 0));
+      just_opened = false;
     }
   }
   // Document casing: how the same lowercase word is written mid-sentence elsewhere.
@@ -246,10 +268,23 @@ void doc_history(std::span<const TokInfo> info, std::span<const uint8_t> pass1, 
   }
 }
 
-void add_history(const Hist& h, const TokInfo& t, uint8_t self, uint32_t mask, uint32_t* f, int& k) {
+void add_history(const Hist& h, std::span<const TokInfo> info, std::span<const uint8_t> pass1, size_t i,
+                 uint32_t groups, uint32_t mask, uint32_t* f, int& k) {
   auto add = [&](uint64_t tmpl, uint64_t v) {
     if (k < kMaxFeats) f[k++] = fid(tmpl, v, mask);
   };
+  const TokInfo& t = info[i];
+  const uint8_t self = pass1[i];
+  // Pass-1 labels to the right, which the left-to-right pass 1 could not see (same sentence only).
+  const bool has1 = i + 1 < info.size() && !(info[i + 1].flags & kf_sent_start);
+  const bool has2 = has1 && i + 2 < info.size() && !(info[i + 2].flags & kf_sent_start);
+  const uint64_t n1 = has1 ? pass1[i + 1] : 15, n2 = has2 ? pass1[i + 2] : 15;
+  const uint64_t b1 = (i > 0 && !(t.flags & kf_sent_start)) ? pass1[i - 1] : 15;
+  if (groups & fg_hist_next) {
+    add(T_HIST_NEXT, n1);
+    add(T_HIST_NEXT2, n1 * 16 + n2);
+    add(T_HIST_AROUND, b1 * 16 + n1);
+  }
   for (int ty = 0; ty < kTypes; ++ty) {
     if (h.has & (1u << ty)) add(T_HIST_HAS, static_cast<uint64_t>(ty));
   }
@@ -268,7 +303,17 @@ void token_features(const NerDoc& doc, std::span<const TokInfo> info, uint32_t g
   thread_local std::vector<Hist> hist;
   const bool second = !pass1.empty();
   if (second) doc_history(info, pass1, hist);
+  // Context aggregation (Ratinov & Roth): occurrences of each capitalised word, by lowercase hash.
+  thread_local std::vector<std::pair<uint64_t, uint32_t>> occ;
+  occ.clear();
+  if (groups & fg_ctx_agg) {
+    for (size_t i = 0; i < n; ++i) {
+      if (info[i].flags & kf_cap) occ.emplace_back(info[i].lw, static_cast<uint32_t>(i));
+    }
+    std::sort(occ.begin(), occ.end());
+  }
   for (const Sentence& s : doc.sentences) {
+    uint32_t run_first = 0, run_last = 0;  // capitalised run [run_first, run_last] around i
     for (uint32_t i = s.first; i < s.last && i < n; ++i) {
       uint32_t* f = &feats[static_cast<size_t>(i) * kMaxFeats];
       int k = 0;
@@ -341,17 +386,81 @@ void token_features(const NerDoc& doc, std::span<const TokInfo> info, uint32_t g
         add(T_CLSp1, p1 ? p1->cls : kEos);
         add(T_CLS_SS, mix(t.cls, t.sshape));
       }
+      if (groups & fg_lexicon) {
+        // Dictionary class x how the token is written: a capitalised word the dictionary only has
+        // lowercase is a sentence start or a name; one it lacks altogether is likely a name.
+        const uint64_t cased = t.flags & (kf_cap | kf_allcaps | kf_sent_start);
+        add(T_LEX, mix(t.lex, cased));
+        add(T_LEX_SS, mix(t.lex, t.sshape));
+        add(T_LEXm1, mix(m1 ? m1->lex | (m1->flags & kf_cap) << 2 : 8, t.lex));
+        add(T_LEXp1, mix(p1 ? p1->lex | (p1->flags & kf_cap) << 2 : 8, t.lex));
+      }
+      if (groups & fg_quotes) {
+        add(T_QUOTE, t.quote);
+        add(T_QUOTE_SS, mix(t.quote, t.sshape));
+      }
+      if (groups & fg_sent_len) {
+        const uint32_t len = s.last - s.first, pos = i - s.first;
+        const uint64_t lb = len <= 4 ? len : len <= 8 ? 5 : 6;
+        add(T_SLEN_SS, mix(lb, t.sshape));
+        add(T_SPOS_SS, mix(mix(lb, std::min<uint32_t>(pos, 3)), t.sshape));
+      }
+      if ((groups & (fg_run | fg_bow)) && (t.flags & kf_can_start)) {
+        if (groups & fg_run) {
+          // A run: name-like tokens, joined by one short lowercase connector ("de", "von der").
+          if (i > run_last || i == s.first) {
+            run_first = run_last = i;
+            for (uint32_t j = i + 1; j < s.last && j < n; ++j) {
+              if (info[j].flags & kf_can_start) {
+                run_last = j;
+              } else if (j + 1 < s.last && j + 1 < n && doc.tokens[j].size() <= 3 && !(info[j].flags & kf_cap) &&
+                         (info[j + 1].flags & kf_can_start)) {
+                continue;  // connector, kept only if a name-like token follows
+              } else if (j + 2 < s.last && j + 2 < n && doc.tokens[j].size() <= 3 && doc.tokens[j + 1].size() <= 3 &&
+                         !(info[j].flags & kf_cap) && !(info[j + 1].flags & kf_cap) &&
+                         (info[j + 2].flags & kf_can_start)) {
+                ++j;  // two-word connector ("de la", "von der")
+              } else {
+                break;
+              }
+            }
+          }
+          const uint32_t len = run_last - run_first + 1;
+          add(T_RUN_LEN, mix(std::min<uint32_t>(len, 5), std::min<uint32_t>(i - run_first, 3)));
+          if (run_last != i) add(T_RUN_LAST, info[run_last].lw);
+          if (run_first != i) add(T_RUN_FIRST, info[run_first].lw);
+        }
+        if (groups & fg_bow) {
+          // Lowercase words 3..6 away: what the sentence is about ("gol", "liga" -> a club).
+          for (int d = 3; d <= 6; ++d) {
+            if (i >= s.first + d && !(info[i - d].flags & kf_can_start)) add(T_BOW, info[i - d].lw);
+            if (i + d < s.last && !(info[i + d].flags & kf_can_start)) add(T_BOW, info[i + d].lw);
+          }
+        }
+      }
+      if ((groups & fg_ctx_agg) && (t.flags & kf_cap)) {
+        // Up to 4 other occurrences: the words around them ("el Brasil" there, "Brasil" here).
+        auto it = std::lower_bound(occ.begin(), occ.end(), std::make_pair(t.lw, uint32_t{0}));
+        int used = 0;
+        for (; it != occ.end() && it->first == t.lw && used < 4; ++it) {
+          const uint32_t j = it->second;
+          if (j == i) continue;
+          ++used;
+          add(T_AGGm1, (j > 0 && !(info[j].flags & kf_sent_start)) ? info[j - 1].lw : kBos);
+          add(T_AGGp1, (j + 1 < n && !(info[j + 1].flags & kf_sent_start)) ? info[j + 1].lw : kEos);
+        }
+      }
       if (groups & fg_doc_case) {
         const uint64_t dc = (t.flags & (kf_doc_cap | kf_doc_lower | kf_sent_start | kf_caps_sentence | kf_cap));
         add(T_DOCCASE, dc);
         add(T_DOCCASE_SS, mix(dc, t.sshape));
       }
-      if (second) add_history(hist[i], t, pass1[i], mask, f, k);
+      if (second) add_history(hist[i], info, pass1, i, groups, mask, f, k);
     }
   }
 }
 
-void history_features(std::span<const TokInfo> info, std::span<const uint8_t> pass1, uint32_t mask,
+void history_features(std::span<const TokInfo> info, std::span<const uint8_t> pass1, uint32_t groups, uint32_t mask,
                       std::vector<uint32_t>& feats) {
   thread_local std::vector<Hist> hist;
   doc_history(info, pass1, hist);
@@ -359,7 +468,7 @@ void history_features(std::span<const TokInfo> info, std::span<const uint8_t> pa
     uint32_t* f = &feats[i * kMaxFeats];
     int k = 0;
     while (k < kMaxFeats && f[k] != kNone) ++k;
-    add_history(hist[i], info[i], pass1[i], mask, f, k);
+    add_history(hist[i], info, pass1, i, groups, mask, f, k);
   }
 }
 
@@ -417,14 +526,14 @@ void decode(const NerDoc& doc, std::span<const TokInfo> info, std::span<const ui
 }
 
 void NerModel::tag(const NerDoc& doc, std::vector<uint8_t>& labels, NerScratch& sc) const {
-  token_info(doc, (groups_ & fg_gazetteer) ? &gaz_ : nullptr, (groups_ & fg_clusters) ? &clusters_ : nullptr, sc.info,
-             sc.buf);
+  token_info(doc, (groups_ & fg_gazetteer) ? &gaz_ : nullptr, (groups_ & fg_clusters) ? &clusters_ : nullptr,
+             (groups_ & fg_lexicon) ? &lex_ : nullptr, sc.info, sc.buf);
   token_features(doc, sc.info, groups_, {}, (1u << pass1_.bits) - 1, sc.feats);
   decode(doc, sc.info, sc.feats, pass1_, label_mask_, labels);
   if ((groups_ & fg_two_pass) && !pass2_.w.empty()) {
     sc.first = labels;
     if (pass2_.bits == pass1_.bits) {
-      history_features(sc.info, sc.first, (1u << pass2_.bits) - 1, sc.feats);  // base features are shared
+      history_features(sc.info, sc.first, groups_, (1u << pass2_.bits) - 1, sc.feats);  // base features are shared
     } else {
       token_features(doc, sc.info, groups_, sc.first, (1u << pass2_.bits) - 1, sc.feats);
     }
@@ -483,10 +592,13 @@ std::unique_ptr<NerModel> NerModel::load(const std::string& path, std::string& e
   auto m = std::make_unique<NerModel>();
   char magic[8];
   char lang[8] = {};
-  bool ok = std::fread(magic, 1, 8, f) == 8 && std::memcmp(magic, kMagic, 8) == 0 && std::fread(lang, 1, 8, f) == 8 &&
-            std::fread(&m->groups_, sizeof m->groups_, 1, f) == 1 &&
-            std::fread(&m->label_mask_, sizeof m->label_mask_, 1, f) == 1 && m->gaz_.read(f) && m->clusters_.read(f) &&
-            read_weights(f, m->pass1_) && read_weights(f, m->pass2_) && !m->pass1_.w.empty();
+  bool ok = std::fread(magic, 1, 8, f) == 8;
+  const bool v3 = ok && std::memcmp(magic, kMagic3, 8) == 0;
+  ok = ok && (v3 || std::memcmp(magic, kMagic, 8) == 0) && std::fread(lang, 1, 8, f) == 8 &&
+       std::fread(&m->groups_, sizeof m->groups_, 1, f) == 1 &&
+       std::fread(&m->label_mask_, sizeof m->label_mask_, 1, f) == 1 && m->gaz_.read(f) && m->clusters_.read(f) &&
+       (v3 || m->lex_.read(f)) && read_weights(f, m->pass1_) && read_weights(f, m->pass2_) && !m->pass1_.w.empty();
+  if (v3) m->groups_ &= ~static_cast<uint32_t>(fg_lexicon);
   std::fclose(f);
   if (!ok) {
     error = "not a valid NER model file: " + path;
@@ -511,6 +623,7 @@ bool NerModel::save(const std::string& path, std::string& error) const {
   std::fwrite(&label_mask_, sizeof label_mask_, 1, f);
   gaz_.write(f);
   clusters_.write(f);
+  lex_.write(f);
   write_weights(f, pass1_);
   write_weights(f, pass2_);
   const bool ok = std::ferror(f) == 0;

@@ -36,7 +36,14 @@ enum FeatureGroup : uint32_t {
   fg_doc_case = 64,  // how a word is cased elsewhere in the document
   fg_chars = 128,    // long suffixes, character trigrams, outer word bigrams
   fg_trigger = 256,  // neighbour word x own shape ("minister X", "X said")
-  fg_all = 511,
+  fg_lexicon = 512,  // dictionary word list (Debian wngerman / wspanish): is it a common word?
+  fg_quotes = 1024,  // inside quotation marks (titles of works, MISC)
+  fg_sent_len = 2048,  // sentence length and position (WikiANN: title fragments vs sentences)
+  fg_run = 4096,       // first/last word and length of the capitalised run a token is in
+  fg_bow = 8192,       // capitalised tokens: lowercase words further away in the sentence (topic)
+  fg_hist_next = 16384,  // second pass also sees the pass-1 labels to the right
+  fg_ctx_agg = 32768,  // capitalised words: the neighbours of the same word elsewhere in the document
+  fg_all = 65535,
 };
 
 // One document to tag: tokens (views into caller text) and sentence ranges over them.
@@ -54,6 +61,8 @@ struct TokInfo {
   uint8_t ntri;
   uint32_t gaz;     // Gazetteer::match bits
   uint8_t flags;    // kf_* below
+  uint8_t lex;      // Lexicon class bits of the lowercased word (0 = not in the dictionary)
+  uint8_t quote;    // 1 inside quotation marks, 2 first token after an opening mark
 };
 
 // Reusable buffers for one thread.
@@ -92,20 +101,21 @@ class NerModel {
   uint32_t label_mask_ = (1u << kLabels) - 1;  // labels seen in training (WikiANN has no MISC)
   Gazetteer gaz_;
   ClusterMap clusters_;
+  Lexicon lex_;
   Weights pass1_, pass2_;
 };
 
 // Feature extraction, shared by tagging and training.
 constexpr int kMaxFeats = 80;
 constexpr int kTagFeats = 4;
-void token_info(const NerDoc& doc, const Gazetteer* gaz, const ClusterMap* clusters, std::vector<TokInfo>& info,
-                std::string& buf);
+void token_info(const NerDoc& doc, const Gazetteer* gaz, const ClusterMap* clusters, const Lexicon* lex,
+                std::vector<TokInfo>& info, std::string& buf);
 // Fills kMaxFeats hashed feature ids per token (unused slots = UINT32_MAX). `hist` (optional) holds
 // per token the second-pass document features computed from pass-1 labels.
 void token_features(const NerDoc& doc, std::span<const TokInfo> info, uint32_t groups, std::span<const uint8_t> pass1,
                     uint32_t mask, std::vector<uint32_t>& feats);
 // Appends the second-pass document features to features computed without them.
-void history_features(std::span<const TokInfo> info, std::span<const uint8_t> pass1, uint32_t mask,
+void history_features(std::span<const TokInfo> info, std::span<const uint8_t> pass1, uint32_t groups, uint32_t mask,
                       std::vector<uint32_t>& feats);
 // Hashed ids of the features that depend on the previous two labels.
 void tag_features(const TokInfo& t, int p1, int p2, uint32_t mask, uint32_t out[kTagFeats]);

@@ -87,21 +87,23 @@ struct Perceptron {
     for (int k = 0; k < kMaxFeats && f[k] != kNone; ++k) upd(f[k]);
     for (int k = 0; k < kTagFeats; ++k) upd(tf[k]);
   }
-  Weights average() const {
-    Weights out;
-    out.bits = bits;
-    std::vector<float> avg(w.size());
-    float mx = 0;
-    for (size_t i = 0; i < w.size(); ++i) {
-      avg[i] = w[i] - u[i] / static_cast<float>(c);
-      mx = std::max(mx, std::fabs(avg[i]));
-    }
-    out.scale = mx > 0 ? mx / 32000.f : 1.f;
-    out.w.resize(w.size());
-    for (size_t i = 0; i < w.size(); ++i) out.w[i] = static_cast<int16_t>(std::lround(avg[i] / out.scale));
-    return out;
+  // sum += share * averaged weights
+  void add_average(std::vector<float>& sum, float share) const {
+    sum.resize(w.size(), 0.f);
+    for (size_t i = 0; i < w.size(); ++i) sum[i] += share * (w[i] - u[i] / static_cast<float>(c));
   }
 };
+
+Weights quantize(const std::vector<float>& avg, uint32_t bits) {
+  Weights out;
+  out.bits = bits;
+  float mx = 0;
+  for (float v : avg) mx = std::max(mx, std::fabs(v));
+  out.scale = mx > 0 ? mx / 32000.f : 1.f;
+  out.w.resize(avg.size());
+  for (size_t i = 0; i < avg.size(); ++i) out.w[i] = static_cast<int16_t>(std::lround(avg[i] / out.scale));
+  return out;
+}
 
 struct Data {
   std::vector<ConllDoc> docs;
@@ -126,49 +128,55 @@ void compute_features(Data& d, uint32_t groups, uint32_t mask, const std::vector
   }
 }
 
+// Trains `replicas` perceptrons on differently shuffled data and averages their weights (one
+// linear model, so tagging costs the same; the average is less sensitive to one shuffle's luck).
 Weights train_pass(const Data& d, const std::vector<size_t>& doc_ids, uint32_t bits, uint32_t label_mask, int epochs,
-                   uint64_t seed, std::ostream& log, const char* what) {
-  Perceptron p(bits);
+                   uint64_t seed, int replicas, std::ostream& log, const char* what) {
   const uint32_t mask = (1u << bits) - 1;
-  std::vector<std::pair<uint32_t, uint32_t>> order;  // (doc, sentence)
-  for (size_t di : doc_ids) {
-    for (uint32_t s = 0; s < d.docs[di].sentences.size(); ++s) order.emplace_back(static_cast<uint32_t>(di), s);
-  }
-  uint64_t rng = seed;
-  for (int ep = 0; ep < epochs; ++ep) {
-    for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[splitmix(rng) % i]);
-    size_t errors = 0, total = 0;
-    for (const auto& [di, si] : order) {
-      const Sentence& s = d.docs[di].sentences[si];
-      const auto& gold = d.docs[di].tags;
-      int p1 = kLabels, p2 = kLabels;
-      for (uint32_t i = s.first; i < s.last; ++i) {
-        const uint32_t* f = &d.feats[di][static_cast<size_t>(i) * kMaxFeats];
-        uint32_t tf[kTagFeats];
-        tag_features(d.info[di][i], p1, p2, mask, tf);
-        float sc[kLabels];
-        p.scores(f, tf, sc);
-        const int prev = p1 == kLabels ? 0 : p1;
-        int best = 0;
-        for (int l = 1; l < kLabels; ++l) {
-          if (sc[l] > sc[best] && (label_mask >> l & 1) && allowed(prev, l)) best = l;
-        }
-        const int g = gold[i];
-        if (best != g) {
-          p.update(f, tf, g, 1.f);
-          p.update(f, tf, best, -1.f);
-          ++errors;
-        }
-        p.c += 1;
-        ++total;
-        p2 = p1;
-        p1 = best;
-      }
+  std::vector<float> sum;
+  for (int r = 0; r < replicas; ++r) {
+    Perceptron p(bits);
+    std::vector<std::pair<uint32_t, uint32_t>> order;  // (doc, sentence)
+    for (size_t di : doc_ids) {
+      for (uint32_t s = 0; s < d.docs[di].sentences.size(); ++s) order.emplace_back(static_cast<uint32_t>(di), s);
     }
-    log << what << " epoch " << ep + 1 << ": token error rate " << static_cast<double>(errors) / std::max<size_t>(total, 1)
-        << "\n";
+    uint64_t rng = seed + static_cast<uint64_t>(r) * 0x51ED27ull;
+    for (int ep = 0; ep < epochs; ++ep) {
+      for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[splitmix(rng) % i]);
+      size_t errors = 0, total = 0;
+      for (const auto& [di, si] : order) {
+        const Sentence& s = d.docs[di].sentences[si];
+        const auto& gold = d.docs[di].tags;
+        int p1 = kLabels, p2 = kLabels;
+        for (uint32_t i = s.first; i < s.last; ++i) {
+          const uint32_t* f = &d.feats[di][static_cast<size_t>(i) * kMaxFeats];
+          uint32_t tf[kTagFeats];
+          tag_features(d.info[di][i], p1, p2, mask, tf);
+          float sc[kLabels];
+          p.scores(f, tf, sc);
+          const int prev = p1 == kLabels ? 0 : p1;
+          int best = 0;
+          for (int l = 1; l < kLabels; ++l) {
+            if (sc[l] > sc[best] && (label_mask >> l & 1) && allowed(prev, l)) best = l;
+          }
+          const int g = gold[i];
+          if (best != g) {
+            p.update(f, tf, g, 1.f);
+            p.update(f, tf, best, -1.f);
+            ++errors;
+          }
+          p.c += 1;
+          ++total;
+          p2 = p1;
+          p1 = best;
+        }
+      }
+      log << what << " replica " << r + 1 << " epoch " << ep + 1 << ": token error rate "
+          << static_cast<double>(errors) / std::max<size_t>(total, 1) << "\n";
+    }
+    p.add_average(sum, 1.f / static_cast<float>(replicas));
   }
-  return p.average();
+  return quantize(sum, bits);
 }
 
 void predict(const Data& d, const std::vector<size_t>& doc_ids, const Weights& w, uint32_t label_mask,
@@ -202,6 +210,12 @@ size_t doc_sentences = 20;  // set from TrainOptions
 size_t group_for(ConllFormat f) { return f == ConllFormat::conll ? doc_sentences : 1; }
 
 }  // namespace
+
+std::string default_word_list(const std::string& lang) {
+  if (lang == "de") return "/usr/share/dict/ngerman";
+  if (lang == "es") return "/usr/share/dict/spanish";
+  return "";
+}
 
 size_t add_iso_gazetteer(const std::string& dir, const std::string& lang, Gazetteer& gaz) {
   size_t n = 0;
@@ -269,29 +283,43 @@ bool train_ner(const TrainOptions& opt, std::ostream& log, TrainResult& result, 
   model.lang_ = opt.lang;
   model.groups_ = opt.groups;
   if (opt.cluster_text.empty()) model.groups_ &= ~static_cast<uint32_t>(fg_clusters);
+  const std::string words = opt.word_list == "default" ? default_word_list(opt.lang) : opt.word_list;
+  if (words.empty()) model.groups_ &= ~static_cast<uint32_t>(fg_lexicon);
+  if (model.groups_ & fg_lexicon) {
+    const long n = read_word_list(words, model.lex_);
+    if (n < 0) {
+      error = "cannot read word list " + words + " (Debian wngerman/wspanish; --word-list FILE, or --groups=-lexicon)";
+      return false;
+    }
+    log << "lexicon: " << n << " words from " << words << ", " << model.lex_.size() << " distinct\n";
+  }
   const uint32_t groups = model.groups_;
   const uint32_t mask = (1u << opt.bits) - 1;
 
   // Gazetteers: the model keeps all training entities; each training document sees only those of
   // the other half, so the weights learn how far a gazetteer hit can be trusted on unseen text.
   std::string buf;
-  Gazetteer fold_gaz[2];
+  // K folds: a training document sees the entities of the documents outside its fold.
+  const size_t kf = std::max<size_t>(2, opt.gazetteer_folds);
+  std::vector<Gazetteer> fold_gaz(kf);
   if (groups & fg_gazetteer) {
     const size_t ext = add_iso_gazetteer(opt.iso_codes_dir, opt.lang, model.gaz_);
-    add_iso_gazetteer(opt.iso_codes_dir, opt.lang, fold_gaz[0]);
-    add_iso_gazetteer(opt.iso_codes_dir, opt.lang, fold_gaz[1]);
+    for (auto& g : fold_gaz) add_iso_gazetteer(opt.iso_codes_dir, opt.lang, g);
     for (size_t i = 0; i < train.docs.size(); ++i) {
       add_entities(train.docs[i], model.gaz_, buf);
-      add_entities(train.docs[i], fold_gaz[i % 2], buf);
+      for (size_t f = 0; f < kf; ++f) {
+        if (f != i % kf) add_entities(train.docs[i], fold_gaz[f], buf);
+      }
     }
     log << "gazetteer: " << ext << " iso-codes names, " << model.gaz_.size() << " phrase-prefix entries\n";
   }
   const ClusterMap* cl = (groups & fg_clusters) ? &model.clusters_ : nullptr;
+  const Lexicon* lex = (groups & fg_lexicon) ? &model.lex_ : nullptr;
   const bool use_gaz = groups & fg_gazetteer;
   for (size_t i = 0; i < train.docs.size(); ++i)
-    token_info(train.views[i], use_gaz ? &fold_gaz[(i + 1) % 2] : nullptr, cl, train.info[i], buf);
+    token_info(train.views[i], use_gaz ? &fold_gaz[i % kf] : nullptr, cl, lex, train.info[i], buf);
   for (size_t i = 0; i < dev.docs.size(); ++i)
-    token_info(dev.views[i], use_gaz ? &model.gaz_ : nullptr, cl, dev.info[i], buf);
+    token_info(dev.views[i], use_gaz ? &model.gaz_ : nullptr, cl, lex, dev.info[i], buf);
   compute_features(train, groups, mask, nullptr);
   compute_features(dev, groups, mask, nullptr);
 
@@ -303,7 +331,7 @@ bool train_ner(const TrainOptions& opt, std::ostream& log, TrainResult& result, 
     for (uint8_t t : d.tags) model.label_mask_ |= 1u << t;
   }
   const uint32_t lm = model.label_mask_;
-  model.pass1_ = train_pass(train, all, opt.bits, lm, opt.epochs, opt.seed, log, "pass1");
+  model.pass1_ = train_pass(train, all, opt.bits, lm, opt.epochs, opt.seed, opt.replicas, log, "pass1");
   std::vector<std::vector<uint8_t>> dev_pred(dev.docs.size());
   predict(dev, dev_all, model.pass1_, lm, dev_pred);
   NerScores s1 = score(dev, dev_pred);
@@ -316,12 +344,13 @@ bool train_ner(const TrainOptions& opt, std::ostream& log, TrainResult& result, 
     std::vector<size_t> fold[2];
     for (size_t i = 0; i < all.size(); ++i) fold[i % 2].push_back(i);
     for (int f = 0; f < 2; ++f) {
-      const Weights w = train_pass(train, fold[1 - f], opt.bits, lm, opt.epochs, opt.seed + 1 + f, log, "jackknife");
+      const Weights w = train_pass(train, fold[1 - f], opt.bits, lm, opt.epochs, opt.seed + 1 + f, opt.replicas, log,
+                                   "jackknife");
       predict(train, fold[f], w, lm, train_p1);
     }
     compute_features(train, groups, mask, &train_p1);
     compute_features(dev, groups, mask, &dev_pred);
-    model.pass2_ = train_pass(train, all, opt.bits, lm, opt.epochs, opt.seed + 7, log, "pass2");
+    model.pass2_ = train_pass(train, all, opt.bits, lm, opt.epochs, opt.seed + 7, opt.replicas, log, "pass2");
   }
 
   if (!model.save(opt.out_path, error)) return false;
