@@ -8,11 +8,16 @@
                  certain which one sees which article); X goes to A, then a copy of X to B: B must
                  name X (it learnt X from A through the topic while running).
 
-Usage: dedup_state_test.py NEWSFLOW KAFKA_TEST_TOOL MODE  (KAFKA_BOOTSTRAP from with-broker.sh)
+  MODE_eos:      the same with processing_guarantee: exactly_once (the state records are produced
+                 in each article's transaction, so they reach the other instance once committed).
+
+Usage: dedup_state_test.py NEWSFLOW KAFKA_TEST_TOOL MODE[_eos]  (KAFKA_BOOTSTRAP from with-broker.sh)
 """
 import json, os, signal, socket, subprocess, sys, tempfile, time
 
 NEWSFLOW, TOOL, MODE = sys.argv[1], sys.argv[2], sys.argv[3]
+GUARANTEE = "exactly_once" if MODE.endswith("_eos") else "at_least_once"
+MODE = MODE.removesuffix("_eos")
 BOOT = os.environ.get("KAFKA_BOOTSTRAP", "")
 if not BOOT:
     if os.environ.get("CI") == "true":
@@ -75,7 +80,7 @@ def story(tag):
 
 def start(tmp, name, topics):
     cfg = {"stages": ["dedup"], "threads": 2, "metrics": {"bind": f"127.0.0.1:{free_port()}"},
-           "kafka": {"bootstrap_servers": BOOT, "group_id": f"{topics['input']}.group",
+           "kafka": {"bootstrap_servers": BOOT, "group_id": f"{topics['input']}.group", "processing_guarantee": GUARANTEE,
                      "topics": topics, "consumer": {}, "producer": {}}}
     path = os.path.join(tmp, name + ".yaml")
     open(path, "w").write(json.dumps(cfg))
@@ -153,5 +158,5 @@ with tempfile.TemporaryDirectory() as tmp:
         main(tmp)
     except Exception as e:  # noqa: BLE001 - any error is a failure, with its reason
         fail(f"{type(e).__name__}: {e}")
-print("FAILED" if failures else "OK", MODE)
+print("FAILED" if failures else "OK", MODE, GUARANTEE)
 sys.exit(1 if failures else 0)
