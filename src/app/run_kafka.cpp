@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "app/exit_codes.h"
+#include "app/reload.h"
 #include "app/run.h"
 #include "app/shutdown.h"
 #include "app/stage_registry.h"
@@ -34,6 +35,9 @@ int run_kafka(const AppConfig& config) {
   }
   const auto consumer_props = kafka::consumer_properties(kc.bootstrap_servers, kc.group_id, kc.consumer);
   const auto producer_props = kafka::producer_properties(kc.bootstrap_servers, kc.producer);
+  // A bad property fails start-up (78) before the broker probe, not after it.
+  (void)kafka::make_conf(consumer_props, "kafka.consumer");
+  (void)kafka::make_conf(producer_props, "kafka.producer");
 
   Metrics metrics;
   Health health;
@@ -54,6 +58,8 @@ int run_kafka(const AppConfig& config) {
   }
 
   auto stages = make_stages(config, config.stages);
+  std::vector<Stage*> live_stages;
+  for (auto& s : stages) live_stages.push_back(s.get());
   kafka::PartitionOffsetTracker tracker;
   const size_t max_in_flight = std::max<size_t>(1, config.max_in_flight);
   const size_t buffer_cap = std::max<size_t>(max_in_flight, 1000);  // records fetched, not yet admitted
@@ -72,6 +78,7 @@ int run_kafka(const AppConfig& config) {
   std::string failure;
   {
     Pipeline pipeline(PipelineOptions{config.limits, max_in_flight, config.threads}, std::move(stages), sink, metrics);
+    LiveReload live_reload(config, live_stages);  // SIGHUP; stopped before the pipeline goes
     auto last_store = Clock::now();
     try {
       Record record;

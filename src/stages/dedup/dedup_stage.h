@@ -40,6 +40,8 @@ class DedupStage final : public Stage {
   std::string_view name() const override { return "dedup"; }
   bool concurrent() const override { return false; }  // owns the index: run serially, in order
   void process(Article& article) override;
+  std::vector<std::string> live_settings() const override { return {"threshold"}; }
+  std::function<void()> prepare_live(Settings& section) override;
 
   // Rebuilds the index from the attached log; call once before the first article.
   ReplayStats restore();
@@ -77,6 +79,8 @@ class DedupStage final : public Stage {
   std::mutex remote_mu_;
   std::vector<FingerprintRecord> remote_;
   std::atomic<bool> remote_pending_{false};
+  // Threshold set by a live reload; process() hands it to the index (the index is not thread-safe).
+  std::atomic<double> live_threshold_;
 };
 
 }  // namespace newsflow::dedup
