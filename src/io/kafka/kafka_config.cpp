@@ -78,7 +78,8 @@ void log_to_spdlog(const rd_kafka_t* rk, int level, const char* fac, const char*
   const auto lvl = level <= 3 ? spdlog::level::err : level == 4 ? spdlog::level::warn
                    : level <= 6 ? spdlog::level::info : spdlog::level::debug;
   if (!spdlog::should_log(lvl)) return;
-  std::string line(buf ? buf : "");
+  // The client name holds client.id: scrubbed with the rest.
+  std::string line = fmt::format("librdkafka {} {}: {}", rk ? rd_kafka_name(rk) : "-", fac ? fac : "", buf ? buf : "");
   {
     std::lock_guard lock(g_secrets_mu);
     for (const auto& secret : secret_values()) {
@@ -87,7 +88,7 @@ void log_to_spdlog(const rd_kafka_t* rk, int level, const char* fac, const char*
       }
     }
   }
-  spdlog::log(lvl, "librdkafka {} {}: {}", rk ? rd_kafka_name(rk) : "-", fac ? fac : "", line);
+  spdlog::log(lvl, "{}", line);
 }
 
 }  // namespace
