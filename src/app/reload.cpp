@@ -90,7 +90,12 @@ void LiveReload::loop() {
     if (stop_) break;
     if (g_reload_requested.exchange(false)) {
       lock.unlock();
-      reload();
+      try {
+        reload();
+      } catch (const std::exception& e) {  // never let a reload take the process down
+        ++rejected_;
+        spdlog::error("reload rejected, the running configuration stays in force: {}", e.what());
+      }
       lock.lock();
     }
   }

@@ -33,7 +33,9 @@ for t in "${TARGETS[@]}"; do
   "$B/tests/fuzz/fuzz_$t" "$B/corpus/$t" "$ROOT/tests/fuzz/corpus/$t" -dict="$ROOT/tests/fuzz/dict/$t.dict" \
     -max_total_time="$SECS" -max_len=8192 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$B/artifacts/$t-" 2>&1 | tee "$B/fuzz-$t.log" | grep -E "^(INFO: Seed|#[0-9]+ *DONE|stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY)" || true
-  if grep -qE "==[0-9]+==ERROR|SUMMARY: |deadly signal|Test unit written" "$B/fuzz-$t.log"; then
+  # A run that did not finish (bad dictionary, bad flag) prints no final stats: a failure too.
+  if grep -qE "==[0-9]+==ERROR|SUMMARY: |deadly signal|Test unit written" "$B/fuzz-$t.log" ||
+     ! grep -q "stat::number_of_executed_units" "$B/fuzz-$t.log"; then
     echo "fuzz: $t FAILED; see $B/fuzz-$t.log and $B/artifacts/" >&2
     exit 1
   fi
