@@ -5,6 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache
+  clang libclang-rt-14-dev  # libFuzzer + sanitizer runtimes for tests/fuzz/fuzz.sh
   librdkafka-dev libtbb-dev prometheus-cpp-dev libsimdjson-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libicu-dev libutf8proc-dev libxxhash-dev
   libcld2-dev libcpp-httplib-dev nlohmann-json3-dev

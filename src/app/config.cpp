@@ -11,11 +11,23 @@
 
 namespace newsflow {
 
-void interpolate_env(YAML::Node node, const std::string& path) {
+namespace {
+
+// Deeper than any real config; also stops a self-referencing alias (`&a [*a]`, which yaml-cpp
+// turns into a cyclic node) before it recurses the stack away (found by tests/fuzz/fuzz_config).
+constexpr int kMaxConfigDepth = 32;
+
+void interpolate_env_at(YAML::Node node, const std::string& path, int depth) {
+  if (depth > kMaxConfigDepth) {
+    throw ConfigError(fmt::format("{}: nested deeper than {} levels (or a recursive alias)", path.empty() ? "<root>" : path,
+                                  kMaxConfigDepth));
+  }
   if (node.IsMap()) {
-    for (auto kv : node) interpolate_env(kv.second, path.empty() ? kv.first.as<std::string>() : path + "." + kv.first.as<std::string>());
+    for (auto kv : node) {
+      interpolate_env_at(kv.second, path.empty() ? kv.first.as<std::string>() : path + "." + kv.first.as<std::string>(), depth + 1);
+    }
   } else if (node.IsSequence()) {
-    for (size_t i = 0; i < node.size(); ++i) interpolate_env(node[i], fmt::format("{}[{}]", path, i));
+    for (size_t i = 0; i < node.size(); ++i) interpolate_env_at(node[i], fmt::format("{}[{}]", path, i), depth + 1);
   } else if (node.IsScalar()) {
     const std::string& in = node.Scalar();
     if (in.find("${") == std::string::npos) return;
@@ -41,18 +53,15 @@ void interpolate_env(YAML::Node node, const std::string& path) {
   }
 }
 
-AppConfig load_config(const std::string& path) {
+}  // namespace
+
+void interpolate_env(YAML::Node node, const std::string& path) { interpolate_env_at(node, path, 0); }
+
+namespace {
+
+AppConfig config_from_yaml(YAML::Node root, std::string source) {
   AppConfig cfg;
-  YAML::Node root;
-  cfg.source = path.empty() ? "<defaults>" : path;
-  if (!path.empty()) {
-    if (!std::filesystem::exists(path)) throw ConfigError(fmt::format("{}: file not found", path));
-    try {
-      root = YAML::LoadFile(path);
-    } catch (const YAML::Exception& e) {
-      throw ConfigError(fmt::format("{}:{}:{}: invalid YAML: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg));
-    }
-  }
+  cfg.source = std::move(source);
   try {
     interpolate_env(root);
     Settings top(root, "");
@@ -125,6 +134,30 @@ AppConfig load_config(const std::string& path) {
     throw ConfigError(fmt::format("{}: {}", cfg.source, e.what()));
   }
   return cfg;
+}
+
+}  // namespace
+
+AppConfig load_config(const std::string& path) {
+  if (path.empty()) return config_from_yaml(YAML::Node(), "<defaults>");
+  if (!std::filesystem::exists(path)) throw ConfigError(fmt::format("{}: file not found", path));
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(fmt::format("{}:{}:{}: invalid YAML: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg));
+  }
+  return config_from_yaml(root, path);
+}
+
+AppConfig load_config_text(const std::string& yaml, const std::string& source) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(fmt::format("{}:{}:{}: invalid YAML: {}", source, e.mark.line + 1, e.mark.column + 1, e.msg));
+  }
+  return config_from_yaml(root, source);
 }
 
 }  // namespace newsflow

@@ -55,11 +55,14 @@ struct AppConfig {
   // Per-stage sections, validated by the stage factories.
   std::map<std::string, YAML::Node> stage_sections;
   std::string source;  // the file it was loaded from, or "<defaults>"
+  std::vector<std::string> flag_keys;  // keys set by command-line flags ("log.level"): a reload keeps them
 };
 
 // Loads and validates a config file ("" = built-in defaults). Throws ConfigError naming the
 // file and key path on any problem.
 AppConfig load_config(const std::string& path);
+// The same from YAML text (fuzzing, tests); `source` names it in errors.
+AppConfig load_config_text(const std::string& yaml, const std::string& source);
 
 // Replaces ${VAR} and ${VAR:-default} in every scalar. Throws ConfigError for an unset VAR
 // without a default.

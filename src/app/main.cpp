@@ -13,10 +13,14 @@
 #include "app/config.h"
 #include "app/exit_codes.h"
 #include "app/logging.h"
+#include "app/print_config.h"
 #include "app/run.h"
 #include "app/shutdown.h"
 #include "app/stage_registry.h"
 #include "core/build_info.h"
+#include "io/kafka/kafka_config.h"
+#include "io/kafka/kafka_sink.h"
+#include "io/kafka/kafka_source.h"
 
 namespace nf = newsflow;
 #define NF_STR2(x) #x
@@ -49,6 +53,7 @@ int main(int argc, char** argv) {
   std::string metrics_bind;
   std::string stages_override;
   int threads = -1;
+  bool show_config = false;
   run->add_option("-c,--config", config_path, "YAML config file (default: built-in defaults)");
   run->add_option("-i,--input", run_opts.input, "JSONL input file, or - for stdin (JSONL mode)");
   run->add_option("-o,--output", run_opts.output, "JSONL output file, or - for stdout")->capture_default_str();
@@ -58,10 +63,12 @@ int main(int argc, char** argv) {
   run->add_option("--threads", threads, "worker threads (0 = all cores)");
   run->add_option("--log-level", log_level, "trace|debug|info|warn|error|off");
   run->add_option("--log-format", log_format, "text|json");
+  run->add_flag("--print-config", show_config, "print the effective configuration (secrets redacted) and exit");
 
   // validate-config
   auto* validate = app.add_subcommand("validate-config", "Check a config file (and build its stages) without running.");
   validate->add_option("-c,--config", config_path, "YAML config file")->required();
+  validate->add_flag("--print-config", show_config, "also print the effective configuration (secrets redacted)");
 
   // eval / train
   auto* eval = app.add_subcommand("eval", "Measure quality on a data set; the last stdout line is one JSON object.");
@@ -101,11 +108,12 @@ int main(int argc, char** argv) {
   nf::AppConfig config;
   try {
     config = nf::load_config(config_path);
-    if (!metrics_bind.empty()) config.metrics_bind = metrics_bind;
-    if (threads >= 0) config.threads = threads;
-    if (!log_level.empty()) config.log_level = log_level;
-    if (!log_format.empty()) config.log_format = log_format;
+    if (!metrics_bind.empty()) config.metrics_bind = metrics_bind, config.flag_keys.push_back("metrics.bind");
+    if (threads >= 0) config.threads = threads, config.flag_keys.push_back("threads");
+    if (!log_level.empty()) config.log_level = log_level, config.flag_keys.push_back("log.level");
+    if (!log_format.empty()) config.log_format = log_format, config.flag_keys.push_back("log.format");
     if (!stages_override.empty()) {
+      config.flag_keys.push_back("stages");
       config.stages.clear();
       if (stages_override != "none") {
         for (size_t start = 0; start <= stages_override.size();) {
@@ -122,7 +130,16 @@ int main(int argc, char** argv) {
     nf::setup_logging(config.log_level, config.log_format);
     if (validate->parsed()) {
       nf::validate_stage_sections(config);
+      // librdkafka checks every kafka.consumer / kafka.producer property as it is set.
+      const auto& kc = config.kafka;
+      (void)nf::kafka::make_conf(nf::kafka::consumer_properties(kc.bootstrap_servers, kc.group_id, kc.consumer), "kafka.consumer");
+      (void)nf::kafka::make_conf(nf::kafka::producer_properties(kc.bootstrap_servers, kc.producer), "kafka.producer");
+      if (show_config) std::fputs(nf::print_config(config).c_str(), stdout);
       std::printf("%s: ok\n", config.source.c_str());
+      return nf::exit_code::ok;
+    }
+    if (run->parsed() && show_config) {
+      std::fputs(nf::print_config(config).c_str(), stdout);
       return nf::exit_code::ok;
     }
   } catch (const nf::ConfigError& e) {

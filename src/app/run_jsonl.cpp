@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "app/exit_codes.h"
+#include "app/reload.h"
 #include "app/run.h"
 #include "app/shutdown.h"
 #include "app/stage_registry.h"
@@ -58,6 +59,8 @@ int run_jsonl(const AppConfig& config, const RunOptions& options) {
   }
 
   auto stages = make_stages(config, config.stages);
+  std::vector<Stage*> live_stages;
+  for (auto& s : stages) live_stages.push_back(s.get());
 
   std::optional<JsonlSource> source;
   try {
@@ -81,6 +84,7 @@ int run_jsonl(const AppConfig& config, const RunOptions& options) {
   int rc = exit_code::ok;
   {
     Pipeline pipeline(PipelineOptions{config.limits, config.max_in_flight, config.threads}, std::move(stages), *sink, metrics);
+    LiveReload live_reload(config, live_stages);  // SIGHUP; stopped before the pipeline goes
     health.ready.store(true);
     try {
       Record record;

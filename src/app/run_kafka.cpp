@@ -8,6 +8,7 @@
 
 #include "app/dedup_state.h"
 #include "app/exit_codes.h"
+#include "app/reload.h"
 #include "app/run.h"
 #include "app/shutdown.h"
 #include "app/stage_registry.h"
@@ -47,6 +48,9 @@ int run_kafka(const AppConfig& config) {
     txn_options->max_aborts_per_record = static_cast<int>(kc.transaction.max_aborts_per_record);
     spdlog::info("exactly-once: transactional.id {}", txn_id);
   }
+  // A bad property fails start-up (78) before the broker probe, not after it.
+  (void)kafka::make_conf(consumer_props, "kafka.consumer");
+  (void)kafka::make_conf(producer_props, "kafka.producer");
 
   Metrics metrics;
   auto kafka_stats = std::make_shared<RdkafkaStats>();
@@ -83,6 +87,8 @@ int run_kafka(const AppConfig& config) {
     spdlog::error("dedup state: {}", e.what());
     return exit_code::unavailable;
   }
+  std::vector<Stage*> live_stages;
+  for (auto& s : stages) live_stages.push_back(s.get());
   kafka::PartitionOffsetTracker tracker;
   const size_t max_in_flight = std::max<size_t>(1, config.max_in_flight);
   const size_t buffer_cap = std::max<size_t>(max_in_flight, 1000);  // records fetched, not yet admitted
@@ -118,6 +124,7 @@ int run_kafka(const AppConfig& config) {
   std::string failure;
   {
     Pipeline pipeline(PipelineOptions{config.limits, max_in_flight, config.threads}, std::move(stages), sink, metrics);
+    LiveReload live_reload(config, live_stages);  // SIGHUP; stopped before the pipeline goes
     auto last_store = Clock::now();
     try {
       Record record;

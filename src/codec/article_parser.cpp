@@ -14,7 +14,10 @@ Error parse_error(ErrorCode code, std::string message) { return Error{code, "par
 // A known optional field: string, null or absent. Anything else is wrong_type.
 std::optional<Error> read_text_field(simdjson::dom::element value, std::string_view key, size_t max_bytes,
                                      std::string& out) {
-  if (value.is_null()) return std::nullopt;
+  if (value.is_null()) {  // a repeated key: the last one wins, as for any JSON reader downstream
+    out.clear();
+    return std::nullopt;
+  }
   std::string_view s;
   if (value.get_string().get(s) != simdjson::SUCCESS) {
     return parse_error(ErrorCode::wrong_type, fmt::format("field '{}' must be a string or null", key));
@@ -74,7 +77,11 @@ std::optional<Error> ArticleParser::parse(Article& a) {
     if (key == "id") {
       std::string_view id;
       if (field.value.get_string().get(id) != simdjson::SUCCESS) {
-        if (field.value.is_null()) continue;
+        if (field.value.is_null()) {  // last occurrence wins (see read_text_field)
+          a.id.clear();
+          has_id = false;
+          continue;
+        }
         return parse_error(ErrorCode::wrong_type, "field 'id' must be a string");
       }
       if (id.size() > limits_.max_field_bytes) return parse_error(ErrorCode::field_too_long, "field 'id' is too long");

@@ -15,6 +15,28 @@
 #include "codec/article_writer.h"
 #include "metrics/metrics.h"
 
+// ThreadSanitizer and Debian's oneTBB: libtbb is not instrumented, so TSan cannot see that handing
+// an Article to a node (through TBB's task queues) orders the writes before it with the reads
+// after it. Under TSan the graph says so itself: release when an article leaves a step, acquire
+// when one enters (and once more for everything delivered before drain() returns). No code
+// otherwise. See tests/sanitizers/README.md.
+#if defined(__SANITIZE_THREAD__)
+#define NEWSFLOW_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define NEWSFLOW_TSAN 1
+#endif
+#endif
+#ifdef NEWSFLOW_TSAN
+extern "C" void __tsan_acquire(void* addr);
+extern "C" void __tsan_release(void* addr);
+#define NEWSFLOW_HANDOFF_ACQUIRE(p) __tsan_acquire(static_cast<void*>(p))
+#define NEWSFLOW_HANDOFF_RELEASE(p) __tsan_release(static_cast<void*>(p))
+#else
+#define NEWSFLOW_HANDOFF_ACQUIRE(p) ((void)0)
+#define NEWSFLOW_HANDOFF_RELEASE(p) ((void)0)
+#endif
+
 namespace newsflow {
 namespace flow = oneapi::tbb::flow;
 
@@ -117,12 +139,14 @@ struct Pipeline::Impl {
     // Nodes run in the arena the graph is created in.
     arena.arena.execute([&] { graph_ptr = std::make_unique<flow::graph>(); });
     entry = std::make_unique<Node>(*graph_ptr, flow::unlimited, [this](Article* a) {
+      NEWSFLOW_HANDOFF_ACQUIRE(a);
       parse_step.run(*a, [this](Article& art) {
         if (auto err = parsers.local().parse(art)) {
           art.route = Route::dead_letter;
           art.error = std::move(err);
         }
       });
+      NEWSFLOW_HANDOFF_RELEASE(a);
       return a;
     });
 
@@ -138,7 +162,11 @@ struct Pipeline::Impl {
         sequencers.push_back(std::move(seq));
       }
       auto node = std::make_unique<Node>(*graph_ptr, stage->concurrent() ? flow::unlimited : flow::serial, [stage, step](Article* a) {
+        NEWSFLOW_HANDOFF_ACQUIRE(a);
+        if (!stage->concurrent()) NEWSFLOW_HANDOFF_ACQUIRE(stage);  // serial: each call after the previous
         step->run(*a, [stage](Article& art) { stage->process(art); });
+        if (!stage->concurrent()) NEWSFLOW_HANDOFF_RELEASE(stage);
+        NEWSFLOW_HANDOFF_RELEASE(a);
         return a;
       });
       flow::make_edge(*tail, *node);
@@ -147,6 +175,7 @@ struct Pipeline::Impl {
     }
 
     serialise = std::make_unique<Node>(*graph_ptr, flow::unlimited, [this](Article* a) {
+      NEWSFLOW_HANDOFF_ACQUIRE(a);
       if (a->route == Route::output || a->route == Route::duplicates) {
         serialise_step.run(*a, [](Article& art) { write_enriched(art, art.output); });
       } else {
@@ -155,6 +184,7 @@ struct Pipeline::Impl {
       // NLP quality is read from the annotations here, outside the stages and their timing;
       // dropped duplicates count too (their dedup verdict is part of the hit rate).
       if (a->route != Route::dead_letter) metrics.nlp().observe(*a);
+      NEWSFLOW_HANDOFF_RELEASE(a);
       return a;
     });
     flow::make_edge(*tail, *serialise);
@@ -168,6 +198,8 @@ struct Pipeline::Impl {
   }
 
   void finish(Pipeline& owner, Article* a) {
+    NEWSFLOW_HANDOFF_ACQUIRE(a);
+    NEWSFLOW_HANDOFF_ACQUIRE(this);  // serial: each delivery after the previous
     std::unique_ptr<Article> own(a);
     if (!owner.failed_.load(std::memory_order_relaxed)) {
       try {
@@ -186,6 +218,7 @@ struct Pipeline::Impl {
     metrics.in_flight().Decrement();
     owner.in_flight_.fetch_sub(1, std::memory_order_release);
     owner.in_flight_.notify_one();
+    NEWSFLOW_HANDOFF_RELEASE(this);  // for the next delivery, and for drain()
   }
 
   static std::string_view route_name(Route r) {
@@ -230,6 +263,7 @@ Pipeline::Pipeline(PipelineOptions options, std::vector<std::unique_ptr<Stage>> 
 Pipeline::~Pipeline() {
   try {
     impl_->graph_ptr->wait_for_all();
+    NEWSFLOW_HANDOFF_ACQUIRE(impl_.get());  // the stages are destroyed on this thread next
   } catch (...) {
   }
 }
@@ -248,6 +282,7 @@ void Pipeline::enqueue(Record&& record) {
   in_flight_.fetch_add(1, std::memory_order_relaxed);
   impl_->metrics.in_flight().Increment();
   impl_->parse_step.arrive();
+  NEWSFLOW_HANDOFF_RELEASE(a);
   impl_->entry->try_put(a);
 }
 
@@ -270,6 +305,7 @@ bool Pipeline::try_submit(Record& record) {
 
 void Pipeline::drain() {
   impl_->graph_ptr->wait_for_all();
+  NEWSFLOW_HANDOFF_ACQUIRE(impl_.get());  // everything finish() did before the graph went idle
   rethrow_if_failed();
 }
 

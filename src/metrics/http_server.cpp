@@ -1,5 +1,8 @@
 #include "metrics/http_server.h"
 
+#include <chrono>
+#include <thread>
+
 #include <httplib.h>
 #include <prometheus/collectable.h>
 #include <prometheus/metric_family.h>
@@ -94,6 +97,9 @@ void HttpServer::start(const std::string& host_port) {
     port_ = port;
   }
   thread_ = std::thread([this] { server_->listen_after_bind(); });
+  // httplib's stop() does nothing until the listen loop runs: a stop() right after start() (e.g.
+  // start-up failing on a bad Kafka config) would then hang in join(). Return once it serves.
+  for (int i = 0; i < 5000 && !server_->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 void HttpServer::stop() {

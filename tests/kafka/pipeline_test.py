@@ -2,7 +2,8 @@
 """newsflow run in Kafka mode against the real broker (tests/kafka/with-broker.sh sets KAFKA_BOOTSTRAP).
 
 pipeline_test.py NEWSFLOW KAFKA_TEST_TOOL MODE, MODE one of
-  contract       10,000 articles, 1 % bad of every class (a tombstone and a 2 MiB value among them):
+  contract       10,000 articles, 1 % bad of every class (a tombstone, a 2 MiB value and an output over
+                 1,000,000 bytes among them), newsflow_dlq_records_total = 100:
                  every good id exactly once in the output topic (read with kcat), 100 DLQ records
                  with the original key/value/headers and the error headers, committed = end offsets.
   sigterm        SIGTERM with ~1,000 records in flight: exit 0 within 30 s; a restart finishes the
@@ -39,6 +40,8 @@ BAD = [  # (expected code, value bytes or None for a tombstone)
     ("tombstone", None),
     ("empty_message", b""),
     ("invalid_utf8", bytes([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x01, 0xFF, 0xFE, 0x80])),  # binary garbage
+    # A valid input whose enriched output is over 1,000,000 bytes: a dead letter, not a retry loop.
+    ("output_too_large", b'{"id":"x","title":"big output","body":"' + b"a" * 999_950 + b'"}'),
 ]
 failures = []
 procs = []
@@ -212,6 +215,11 @@ def main(tmp):
     try:
         if MODE == "contract":
             if nf.wait_delivered(total, 240):
+                m = nf.metrics() or {}
+                dlq_metric = sum(v for k, v in m.items() if k.startswith("newsflow_dlq_records_total"))
+                print(f"newsflow_dlq_records_total = {dlq_metric:.0f}", flush=True)
+                if dlq_metric != len(expected_bad):
+                    fail(f"newsflow_dlq_records_total is {dlq_metric}, expected {len(expected_bad)}")
                 nf.stop()
         elif MODE == "sigterm":
             if nf.wait_delivered(3000, 120):

@@ -31,7 +31,8 @@ using HandlePtr = std::unique_ptr<rd_kafka_t, HandleDeleter>;
 // Throws ConfigError: "kafka.producer.acks: invalid value for configuration property ...".
 void set_property(rd_kafka_conf_t* conf, std::string_view where, const std::string& key, const std::string& value);
 
-// A new configuration holding every property of `props`, in key order. Keys listed in `reserved`
+// A new configuration holding every property of `props`, in key order, whose log lines go through
+// spdlog with every secret value (of any client made here) scrubbed. Keys listed in `reserved`
 // are set by newsflow itself (e.g. enable.auto.offset.store): naming one is a ConfigError.
 ConfPtr make_conf(const Properties& props, std::string_view where, std::initializer_list<std::string_view> reserved = {});
 

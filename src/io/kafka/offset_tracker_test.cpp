@@ -83,6 +83,37 @@ TEST(OffsetTracker, DoubleAndForeignCompletionsAreRefused) {
   EXPECT_EQ(t.position(kP0), 1);
 }
 
+// Reliability plan, "one slow article blocks offset k": 10,000 records, every one but k completes
+// in random order (a slow article at k); the position to commit stays at exactly k the whole time
+// (k is the next offset to read after a restart), then jumps to the end offset when k completes.
+TEST(OffsetTracker, OneBlockedOffsetHoldsTheCommitExactlyThere) {
+  constexpr int64_t kEnd = 10000, kBlocked = 4321;
+  PartitionOffsetTracker t;
+  t.assign(kP0);
+  std::vector<OffsetTicket> tickets;
+  for (int64_t o = 0; o < kEnd; ++o) tickets.push_back(begin_ok(t, kP0, o));
+  std::vector<int64_t> order;
+  for (int64_t o = 0; o < kEnd; ++o) {
+    if (o != kBlocked) order.push_back(o);
+  }
+  std::mt19937 rng(7);
+  std::shuffle(order.begin(), order.end(), rng);
+  std::vector<int64_t> committed;  // every position take_commits() hands out
+  for (size_t i = 0; i < order.size(); ++i) {
+    ASSERT_TRUE(t.complete(tickets[static_cast<size_t>(order[i])]));
+    for (const auto& c : t.take_commits()) committed.push_back(c.offset);
+    ASSERT_LE(t.position(kP0).value_or(0), kBlocked) << "committed past the blocked offset";
+  }
+  EXPECT_EQ(t.position(kP0), kBlocked);
+  ASSERT_FALSE(committed.empty());
+  EXPECT_EQ(committed.back(), kBlocked);
+  EXPECT_TRUE(std::is_sorted(committed.begin(), committed.end()));
+  EXPECT_EQ(t.in_flight(kP0), 1u);
+  ASSERT_TRUE(t.complete(tickets[kBlocked]));
+  EXPECT_EQ(t.take_commits(), (std::vector<CommitPosition>{{kP0, kEnd}}));
+  EXPECT_EQ(t.in_flight(), 0u);
+}
+
 TEST(OffsetTracker, TakeCommitsReturnsOnlyAdvancedPartitions) {
   PartitionOffsetTracker t;
   t.assign(kP0);

@@ -71,6 +71,8 @@ class DedupIndex {
   }
   MemoryUsage memory() const;
   const IndexConfig& config() const { return cfg_; }
+  // Live reload of the near-duplicate threshold (called serially, like find()).
+  void set_threshold(double threshold) { cfg_.threshold = threshold; }
 
  private:
   // 16 bytes. The exact keys keep 32 bits here; a false exact match would also need the 8-bit

@@ -42,7 +42,7 @@ DedupConfig read_dedup_config(Settings& s) {
 }
 
 DedupStage::DedupStage(DedupConfig cfg, std::unique_ptr<FingerprintLog> log)
-    : cfg_(std::move(cfg)), index_(cfg_.index), log_(std::move(log)) {
+    : cfg_(std::move(cfg)), index_(cfg_.index), log_(std::move(log)), live_threshold_(cfg_.index.threshold) {
   std::random_device rd;
   origin_ = (static_cast<uint64_t>(rd()) << 32) ^ rd() ^ static_cast<uint64_t>(
       std::chrono::steady_clock::now().time_since_epoch().count());
@@ -93,10 +93,17 @@ void DedupStage::fingerprint(const Article& a, int64_t time_ms, Fingerprint& fp)
   }
 }
 
+std::function<void()> DedupStage::prepare_live(Settings& s) {
+  // The whole section is read (and so validated) again; an absent key means its default.
+  const double threshold = read_dedup_config(s).index.threshold;
+  return [this, threshold] { live_threshold_.store(threshold, std::memory_order_relaxed); };
+}
+
 void DedupStage::process(Article& a) {
   // Uncontended except while the follower drains a long queue of remote records (idle input).
   std::lock_guard index_lock(index_mu_);
   if (remote_pending_.load(std::memory_order_acquire)) drain_remote();
+  if (const double t = live_threshold_.load(std::memory_order_relaxed); t != index_.config().threshold) index_.set_threshold(t);
   const int64_t now = now_ms();
   Fingerprint& fp = record_.fp;
   fingerprint(a, article_time_ms(a, now), fp);

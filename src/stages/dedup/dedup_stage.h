@@ -40,6 +40,8 @@ class DedupStage final : public Stage {
   std::string_view name() const override { return "dedup"; }
   bool concurrent() const override { return false; }  // owns the index: run serially, in order
   void process(Article& article) override;
+  std::vector<std::string> live_settings() const override { return {"threshold"}; }
+  std::function<void()> prepare_live(Settings& section) override;
 
   // Replaces the log (Kafka mode attaches the state topic after the factory built the stage).
   void attach_log(std::unique_ptr<FingerprintLog> log);
@@ -89,6 +91,8 @@ class DedupStage final : public Stage {
   mutable std::mutex remote_mu_;
   std::vector<FingerprintRecord> remote_;
   std::atomic<bool> remote_pending_{false};
+  // Threshold set by a live reload; process() hands it to the index (the index is not thread-safe).
+  std::atomic<double> live_threshold_;
 };
 
 }  // namespace newsflow::dedup

@@ -79,6 +79,17 @@ bool WatchlistSet::add_alias(std::string_view alias, uint32_t entity, std::strin
 }
 
 bool WatchlistSet::add_yaml(std::string_view yaml, const std::string& origin, std::string& error) {
+  // yaml-cpp throws on conversions of odd shapes (e.g. a list used as a mapping key, found by
+  // tests/fuzz/fuzz_watchlist): a bad file is an error, never an exception out of a reload.
+  try {
+    return add_yaml_checked(yaml, origin, error);
+  } catch (const YAML::Exception& e) {
+    error = origin + ": YAML error: " + e.what();
+    return false;
+  }
+}
+
+bool WatchlistSet::add_yaml_checked(std::string_view yaml, const std::string& origin, std::string& error) {
   YAML::Node root;
   try {
     root = YAML::Load(std::string(yaml));

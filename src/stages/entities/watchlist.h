@@ -49,6 +49,7 @@ class WatchlistSet {
     std::vector<std::pair<std::string, uint32_t>> exact;
   };
   bool add_alias(std::string_view alias, uint32_t entity, std::string& error);
+  bool add_yaml_checked(std::string_view yaml, const std::string& origin, std::string& error);
 
   std::unordered_map<uint64_t, Node> trie_;  // hash of folded token prefix -> node
   std::vector<WatchEntity> entities_;

@@ -1,0 +1,14 @@
+// `--print-config`: the effective configuration (defaults < file < environment < flags) as YAML,
+// with every secret value (kafka.consumer/producer properties and any stage key that looks like
+// one, see io/kafka/redact.h) replaced by "[redacted]".
+#pragma once
+
+#include <string>
+
+#include "app/config.h"
+
+namespace newsflow {
+
+std::string print_config(const AppConfig& config);
+
+}  // namespace newsflow
