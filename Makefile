@@ -5,8 +5,10 @@ NEWSFLOW = $(BUILD)/src/app/newsflow
 DATA ?= ../shared/data
 SAMPLE = config/samples/articles.jsonl
 # ccache (when installed) hashes paths relative to the checkout, so clones and worktrees share hits.
+# (without hashing the build directory, which -g would otherwise put into every hash)
 CCACHE_BASEDIR ?= $(CURDIR)
-export CCACHE_BASEDIR
+CCACHE_NOHASHDIR ?= 1
+export CCACHE_BASEDIR CCACHE_NOHASHDIR
 
 .PHONY: deps build run test test-fast eval bench clean
 
