@@ -14,6 +14,9 @@
 #include <string>
 #include <vector>
 
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include "io/kafka/admin.h"
 
 using namespace newsflow::kafka;
@@ -179,6 +182,9 @@ int consume(const std::string& bootstrap, const std::string& topic) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // stdout carries the records (callers parse it): librdkafka's log lines, routed through spdlog
+  // by make_conf, must go to stderr.
+  spdlog::set_default_logger(spdlog::stderr_logger_mt("kafka_test_tool"));
   std::vector<std::string> a(argv + 1, argv + argc);
   try {
     if (a.size() >= 4 && a[0] == "create") {
