@@ -188,7 +188,12 @@ struct Pipeline::Impl {
       return a;
     });
     flow::make_edge(*tail, *serialise);
-    ordered = std::make_unique<flow::sequencer_node<Article*>>(*graph_ptr, [](Article* a) { return a->record.sequence; });
+    // The sequencer reads the article on whichever thread pushes it; the deliver node frees it later.
+    ordered = std::make_unique<flow::sequencer_node<Article*>>(*graph_ptr, [](Article* a) {
+      const auto seq = a->record.sequence;
+      NEWSFLOW_HANDOFF_RELEASE(a);
+      return seq;
+    });
     flow::make_edge(*serialise, *ordered);
     deliver = std::make_unique<flow::function_node<Article*, flow::continue_msg>>(*graph_ptr, flow::serial, [this, &owner](Article* a) {
       finish(owner, a);
