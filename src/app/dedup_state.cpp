@@ -21,10 +21,9 @@ std::unique_ptr<DedupStateTopic> DedupStateTopic::start(std::vector<std::unique_
   }
   std::unique_ptr<DedupStateTopic> self(new DedupStateTopic());
   const std::string& topic = kc.topics.dedup_state;
-  kafka::StateAppend append;
+  kafka::StateAppend append;  // stays empty in exactly-once mode: the records ride on the articles
   if (records_with_articles) {
     stage->write_state_to_articles();
-    append = [](std::string_view, std::string_view) {};  // never called: the records ride on the articles
   } else {
     self->producer_ = std::make_unique<kafka::StateTopicProducer>(producer_props, topic);
     append = self->producer_->append_fn();
