@@ -139,8 +139,21 @@ std::map<int32_t, int64_t> KafkaAdmin::end_offsets(const std::string& topic) {
   int partitions = partition_count(topic);
   for (int32_t p = 0; p < partitions; ++p) {
     int64_t low = -1, high = -1;
-    rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(rk_.get(), topic.c_str(), p, &low, &high, ms(timeout_));
-    if (err) throw KafkaError("end offset of " + topic + "/" + std::to_string(p) + ": " + rd_kafka_err2str(err));
+    // A just-created or just-moved partition can be listed with a leader before that broker has taken
+    // over; those answers are transient, so ask again until the deadline.
+    auto deadline = std::chrono::steady_clock::now() + timeout_;
+    for (;;) {
+      rd_kafka_resp_err_t err =
+          rd_kafka_query_watermark_offsets(rk_.get(), topic.c_str(), p, &low, &high, ms(timeout_));
+      if (!err) break;
+      bool transient = err == RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION ||
+                       err == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE ||
+                       err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
+      if (!transient || std::chrono::steady_clock::now() > deadline) {
+        throw KafkaError("end offset of " + topic + "/" + std::to_string(p) + ": " + rd_kafka_err2str(err));
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
     out[p] = high;
   }
   return out;
