@@ -30,6 +30,7 @@ static std::string env_name(const std::string& path) {
 std::optional<YAML::Node> Settings::lookup(const std::string& key) {
   known_.insert(key);
   if (const char* env = std::getenv(env_name(key_path(key)).c_str()); env != nullptr) {
+    if (*env == '\0') return YAML::Node(std::string());  // VAR= means "", not YAML's null
     try {
       return YAML::Load(env);
     } catch (const YAML::Exception&) {

@@ -103,7 +103,8 @@ struct Pipeline::Impl {
   using Node = flow::function_node<Article*, Article*>;
 
   // The submitting thread only feeds the graph, so the graph gets `threads` workers of its own:
-  // an arena with one extra slot reserved for the submitter (used when it waits in drain()).
+  // an arena with one extra slot reserved for the submitter (it joins only for the final
+  // wait_for_all(), once nothing is in flight).
   struct Arena {
     explicit Arena(int threads)
         : control(oneapi::tbb::global_control::max_allowed_parallelism, static_cast<size_t>(threads) + 1),
@@ -309,6 +310,9 @@ bool Pipeline::try_submit(Record& record) {
 }
 
 void Pipeline::drain() {
+  // Wait outside the arena first: joining it would make this thread a graph worker too, and
+  // `threads` would no longer be the number of threads doing graph work.
+  for (size_t n; (n = in_flight_.load(std::memory_order_acquire)) != 0;) in_flight_.wait(n, std::memory_order_acquire);
   impl_->graph_ptr->wait_for_all();
   NEWSFLOW_HANDOFF_ACQUIRE(impl_.get());  // everything finish() did before the graph went idle
   rethrow_if_failed();

@@ -84,6 +84,13 @@ TEST(Config, EnvironmentOverridesTheFile) {
   EXPECT_EQ(c.limits.max_depth, 12u);
 }
 
+TEST(Config, AnEmptyEnvironmentOverrideIsTheEmptyString) {
+  setenv("NEWSFLOW_KAFKA_TOPICS_DEDUP_STATE", "", 1);
+  AppConfig c = load_config("");
+  unsetenv("NEWSFLOW_KAFKA_TOPICS_DEDUP_STATE");
+  EXPECT_EQ(c.kafka.topics.dedup_state, "");
+}
+
 TEST(Config, KafkaStatisticsInterval) {
   EXPECT_EQ(load_config("").kafka_statistics_interval_ms, 5000);
   EXPECT_EQ(load_config(write_temp("metrics:\n  kafka_statistics_interval_ms: 0\n")).kafka_statistics_interval_ms, 0);
