@@ -6,13 +6,16 @@ RATE articles/s; every PERIOD seconds (default 120) the output side is throttled
 (default 60) with a Kafka client quota on newsflow's producer client.id (producer_byte_rate=1 KiB/s:
 the broker delays its produce responses, the input keeps flowing). Reports, and fails on:
   in-flight     peak newsflow_in_flight_records (from /metrics every 0.5 s) <= limits.max_in_flight
-  RSS growth    process_resident_memory_bytes, last minute's max - first minute's max < 64 MiB
+  RSS growth    process_resident_memory_bytes, last minute's max - first measured minute's max < 64 MiB
+                (the first measured minute starts after --warmup seconds: give the dedup index time
+                to fill up to --dedup-max-entries, which is state, not buffering)
   rebalances    no revoke/lost in the log before shutdown
   lost          every produced id in the output topic (read after the run)
 
 Needs a running broker (deploy/kafka/kafka.sh start; env KAFKA_BOOTSTRAP, default 127.0.0.1:9092) and a build:
   bench/soak/backpressure_soak.py BUILD_DIR [--duration 600] [--rate 1000] [--period 120] [--throttle 60]
-                                  [--max-in-flight 2000] [--stages dedup,langid]
+                                  [--max-in-flight 2000] [--stages dedup,langid] [--dedup-max-entries N]
+                                  [--warmup 0]
 """
 import argparse, json, os, random, re, signal, socket, subprocess, sys, tempfile, threading, time, urllib.request
 
@@ -26,6 +29,8 @@ ap.add_argument("--max-in-flight", type=int, default=2000)
 # dedup keeps one index entry per distinct article (72 h window): its state grows with the input,
 # which is not back-pressure memory. Measure buffering with --stages langid.
 ap.add_argument("--stages", default="dedup,langid")
+ap.add_argument("--dedup-max-entries", type=int, default=0, help="dedup.max_entries (0: the default, 1,000,000)")
+ap.add_argument("--warmup", type=int, default=0, help="seconds before the first measured minute of RSS")
 args = ap.parse_args()
 BOOT = os.environ.get("KAFKA_BOOTSTRAP", "127.0.0.1:9092")
 NEWSFLOW = os.path.join(args.build, "src/app/newsflow")
@@ -70,6 +75,7 @@ def main(tmp):
         tool("create", BOOT, n, "4")
     s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
     cfg = {"stages": [s for s in args.stages.split(",") if s], "threads": 2, "limits": {"max_in_flight": args.max_in_flight},
+           **({"dedup": {"max_entries": args.dedup_max_entries}} if args.dedup_max_entries else {}),
            "metrics": {"bind": f"127.0.0.1:{port}"},
            "kafka": {"bootstrap_servers": BOOT, "group_id": tag, "topics": {
                "input": topics["raw"], "output": topics["out"], "duplicates": topics["dup"], "dlq": topics["dlq"],
@@ -137,12 +143,14 @@ def main(tmp):
             keys.add(bytes.fromhex(k).decode())
     lost = produced[0] - len({k for k in keys if k.startswith(tag)})
     peak = max(s[1] for s in samples) if samples else -1
-    first = [s[2] for s in samples if s[0] < 60]
+    first = [s[2] for s in samples if args.warmup <= s[0] < args.warmup + 60]
     last = [s[2] for s in samples if s[0] > samples[-1][0] - 60] if samples else []
     growth = (max(last) - max(first)) / 2**20 if first and last else float("nan")
     rebalances = len(re.findall(r"(revoked|lost) \d+ partition", log.split("stopping:")[0]))
     print(json.dumps({"duration_s": args.duration, "rate": args.rate, "stages": args.stages, "produced": produced[0], "lost": lost,
-                      "peak_in_flight": peak, "bound": args.max_in_flight, "rss_first_min_mib": max(first) / 2**20 if first else None,
+                      "peak_in_flight": peak, "bound": args.max_in_flight, "warmup_s": args.warmup,
+                      "dedup_max_entries": args.dedup_max_entries or None,
+                      "rss_first_min_mib": max(first) / 2**20 if first else None,
                       "rss_growth_mib": growth, "rebalances": rebalances, "exit": rc}))
     tool("delete", BOOT, *topics.values())
     ok = lost == 0 and 0 <= peak <= args.max_in_flight and growth < 64 and rebalances == 0 and rc == 0

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/tokenizer.h"
 
 namespace newsflow {
 
@@ -144,6 +145,21 @@ struct Article {
   std::string output;  // the serialised enriched message, filled by the graph just before the sink
 
   std::string_view text(Field f) const { return f == Field::title ? title : body; }
+
+  // Tokens and sentences of a text field: tokenised on first use, then shared by every later
+  // stage (entities and stance read the same tokens). Stages never change title or body.
+  const TokenizedText& tokens(Field f) {
+    if (!tokenized_) {
+      tokenize_text(title, title_tokens_);
+      tokenize_text(body, body_tokens_);
+      tokenized_ = true;
+    }
+    return f == Field::title ? title_tokens_ : body_tokens_;
+  }
+
+ private:
+  TokenizedText title_tokens_, body_tokens_;
+  bool tokenized_ = false;
 };
 
 using ArticlePtr = std::shared_ptr<Article>;

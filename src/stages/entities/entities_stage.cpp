@@ -21,7 +21,6 @@ using namespace entities;
 
 // Per-thread buffers: the stage runs concurrently and must not allocate per article in steady state.
 struct Scratch {
-  TokenizedText title, body;
   NerDoc doc;
   std::vector<uint8_t> labels;
   NerScratch ner;
@@ -84,30 +83,30 @@ class EntitiesStage final : public Stage {
     maybe_reload();
     thread_local Scratch s;
     const std::shared_ptr<const WatchlistSet> watch = watch_.load();
-    tokenize_text(a.title, s.title);
-    tokenize_text(a.body, s.body);
-    const uint32_t nt = static_cast<uint32_t>(s.title.tokens.size());
+    const TokenizedText& title = a.tokens(Field::title);
+    const TokenizedText& body = a.tokens(Field::body);
+    const uint32_t nt = static_cast<uint32_t>(title.tokens.size());
 
     // One document: title sentences, then body sentences (document features see both).
     s.doc.tokens.clear();
     s.doc.sentences.clear();
-    for (const auto& t : s.title.tokens) s.doc.tokens.push_back(t.text(a.title));
-    for (const auto& t : s.body.tokens) s.doc.tokens.push_back(t.text(a.body));
-    for (const auto& se : s.title.sentences) s.doc.sentences.push_back(se);
-    for (const auto& se : s.body.sentences) s.doc.sentences.push_back(Sentence{se.first + nt, se.last + nt});
+    for (const auto& t : title.tokens) s.doc.tokens.push_back(t.text(a.title));
+    for (const auto& t : body.tokens) s.doc.tokens.push_back(t.text(a.body));
+    for (const auto& se : title.sentences) s.doc.sentences.push_back(se);
+    for (const auto& se : body.sentences) s.doc.sentences.push_back(Sentence{se.first + nt, se.last + nt});
 
     const NerModel* model = pick(a);
     s.labels.assign(s.doc.tokens.size(), 0);
     if (model && !s.doc.tokens.empty()) model->tag(s.doc, s.labels, s.ner);
 
-    auto tok = [&](uint32_t i) -> const Token& { return i < nt ? s.title.tokens[i] : s.body.tokens[i - nt]; };
+    auto tok = [&](uint32_t i) -> const Token& { return i < nt ? title.tokens[i] : body.tokens[i - nt]; };
     s.mentions.clear();
     // Watchlist matches first: they win over overlapping NER chunks.
     auto& taken = s.taken;
     taken.clear();
     if (watch) {
       for (int f = 0; f < 2; ++f) {
-        const auto& tt = f == 0 ? s.title : s.body;
+        const auto& tt = f == 0 ? title : body;
         const std::string_view text = f == 0 ? std::string_view(a.title) : std::string_view(a.body);
         watch->match(text, tt.tokens, s.wm, s.folded, s.buf);
         const uint32_t off = f == 0 ? 0 : nt;
@@ -140,8 +139,8 @@ class EntitiesStage final : public Stage {
     });
     const size_t para = a.body.find("\n\n");
     uint32_t lead_end = static_cast<uint32_t>(para == std::string::npos ? a.body.size() : para);
-    if (para == std::string::npos && !s.body.sentences.empty())
-      lead_end = s.body.tokens[s.body.sentences[0].last - 1].end;
+    if (para == std::string::npos && !body.sentences.empty())
+      lead_end = body.tokens[body.sentences[0].last - 1].end;
     link_mentions(s.mentions, watch.get(), a, lead_end, a.entities);
     a.entities_done = true;
   }

@@ -1,4 +1,5 @@
 #include "core/tokenizer.h"
+#include "core/article.h"
 
 #include <gtest/gtest.h>
 
@@ -131,4 +132,16 @@ TEST(Sentences, MarksSentenceStarts) {
   EXPECT_TRUE(tt.tokens[0].has(tf_sentence_start));
   EXPECT_FALSE(tt.tokens[1].has(tf_sentence_start));
   EXPECT_TRUE(tt.tokens[2].has(tf_sentence_start));
+}
+
+TEST(ArticleTokens, TokenisedOnceAndSharedByLaterReaders) {
+  Article a;
+  a.title = "Talks resume";
+  a.body = "Unions met the minister. They left.";
+  const TokenizedText& body = a.tokens(Field::body);
+  ASSERT_EQ(body.tokens.size(), 8u);  // Unions met the minister . They left .
+  EXPECT_EQ(body.sentences.size(), 2u);
+  EXPECT_EQ(a.tokens(Field::title).tokens.size(), 2u);
+  EXPECT_EQ(&a.tokens(Field::body), &body);  // the same tokens, not a second pass
+  EXPECT_EQ(a.tokens(Field::body).tokens[1].text(a.body), "met");
 }

@@ -248,7 +248,7 @@ void StanceAnnotator::Impl::field(Article& a, Field f, bool score_sentiment, std
                                   std::vector<uint32_t>& counts, Scratch& s) const {
   const std::string_view text = a.text(f);
   if (text.empty()) return;
-  tokenize_sentences(text, s.words, s.sentences);
+  words_from(text, a.tokens(f), s.words, s.sentences);
 
   s.mentions.clear();
   for (size_t e = 0; e < a.entities.size(); ++e) {

@@ -84,10 +84,15 @@ void tokenize(std::string_view text, std::vector<Word>& out, size_t begin, size_
 }
 
 void tokenize_sentences(std::string_view text, std::vector<Word>& out, std::vector<SentenceRange>& sentences) {
-  out.clear();
-  sentences.clear();
   thread_local TokenizedText base;
   tokenize_text(text, base);
+  words_from(text, base, out, sentences);
+}
+
+void words_from(std::string_view text, const TokenizedText& base, std::vector<Word>& out,
+                std::vector<SentenceRange>& sentences) {
+  out.clear();
+  sentences.clear();
   convert(text, base.tokens, 0, out);
   for (const Sentence& s : base.sentences) sentences.push_back({s.first, s.last});
 }

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/tokenizer.h"
+
 namespace newsflow::stance {
 
 enum TokenFlag : uint8_t {
@@ -40,5 +42,9 @@ struct SentenceRange {
 
 // Tokenises the whole text (out cleared) and splits it into sentences with the shared splitter.
 void tokenize_sentences(std::string_view text, std::vector<Word>& out, std::vector<SentenceRange>& sentences);
+
+// The same from tokens already made by the shared tokenizer for `text` (Article::tokens).
+void words_from(std::string_view text, const TokenizedText& base, std::vector<Word>& out,
+                std::vector<SentenceRange>& sentences);
 
 }  // namespace newsflow::stance
