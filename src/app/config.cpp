@@ -78,6 +78,7 @@ AppConfig config_from_yaml(YAML::Node root, std::string source) {
     Settings metrics = top.section("metrics");
     cfg.metrics_bind = metrics.get_string("bind", "");
     cfg.kafka_statistics_interval_ms = metrics.get_int("kafka_statistics_interval_ms", 5000, 0, 3600000);
+    cfg.liveness_timeout_ms = metrics.get_int("liveness_timeout_ms", 60000, 0, 86400000);
     metrics.finish();
 
     Settings log = top.section("log");

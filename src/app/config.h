@@ -48,6 +48,7 @@ struct AppConfig {
   int threads = 0;  // 0 = all cores
   std::string metrics_bind;  // empty = off
   int64_t kafka_statistics_interval_ms = 5000;  // librdkafka statistics.interval.ms default; 0 = off
+  int64_t liveness_timeout_ms = 60000;  // Kafka mode: /livez 503 after this long hung or stuck; 0 = off
   std::string log_level = "info";
   std::string log_format = "text";
   std::vector<std::string> stages;

@@ -60,6 +60,7 @@ int run_kafka(const AppConfig& config) {
   kafka::StatisticsRoute stats_route(*kafka_stats, config.kafka_statistics_interval_ms);
   Health health;
   health.stopping = &g_stop_requested;  // /readyz 503 from the moment SIGTERM arrives
+  health.stall_timeout_ns = config.liveness_timeout_ms * 1000000;
   HttpServer http(metrics, health);
   const std::string bind = config.metrics_bind.empty() ? kDefaultMetricsBind : config.metrics_bind;
   try {
@@ -138,6 +139,8 @@ int run_kafka(const AppConfig& config) {
         if (now - last_store >= milliseconds(50)) {  // bookkeeping that takes locks: 20 times a second
           if (!exactly_once) source->store_completed();
           health.ready.store(source->assigned() && sink.healthy());
+          const int64_t now_ns = steady_now_ns();
+          health.beat(now_ns, pipeline.stalled_ns(now_ns));
           last_store = now;
         }
         // Admit buffered records while there is room; pause the partitions when there is none.

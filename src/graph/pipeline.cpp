@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 
@@ -43,6 +44,8 @@ namespace flow = oneapi::tbb::flow;
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+int64_t now_ns() { return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count(); }
 
 // Gives every step of the graph the same accounting: timing, outcome counters, queue depth and
 // error capture. A dead article passes through untouched (counted as skipped).
@@ -222,6 +225,7 @@ struct Pipeline::Impl {
       }
     }
     metrics.in_flight().Decrement();
+    owner.last_progress_ns_.store(now_ns(), std::memory_order_relaxed);
     owner.in_flight_.fetch_sub(1, std::memory_order_release);
     owner.in_flight_.notify_one();
     NEWSFLOW_HANDOFF_RELEASE(this);  // for the next delivery, and for drain()
@@ -285,7 +289,7 @@ void Pipeline::enqueue(Record&& record) {
   auto* a = new Article();
   a->record = std::move(record);
   a->record.sequence = next_sequence_++;
-  in_flight_.fetch_add(1, std::memory_order_relaxed);
+  if (in_flight_.fetch_add(1, std::memory_order_relaxed) == 0) last_progress_ns_.store(now_ns(), std::memory_order_relaxed);
   impl_->metrics.in_flight().Increment();
   impl_->parse_step.arrive();
   NEWSFLOW_HANDOFF_RELEASE(a);
@@ -307,6 +311,11 @@ bool Pipeline::try_submit(Record& record) {
   if (in_flight_.load(std::memory_order_acquire) >= options_.max_in_flight) return false;
   enqueue(std::move(record));
   return true;
+}
+
+int64_t Pipeline::stalled_ns(int64_t now) const {
+  if (in_flight_.load(std::memory_order_relaxed) == 0) return 0;
+  return std::max<int64_t>(0, now - last_progress_ns_.load(std::memory_order_relaxed));
 }
 
 void Pipeline::drain() {

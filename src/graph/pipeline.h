@@ -48,6 +48,9 @@ class Pipeline {
   // CPU time spent inside each stage so far (by stage name; "parse" and "serialise" included).
   std::vector<std::pair<std::string, double>> stage_seconds() const;
   int threads() const { return options_.threads; }
+  // How long the graph has held articles without delivering any (0 when empty), in steady-clock
+  // nanoseconds at `now_ns`: the liveness watchdog's view of a stage that never returns.
+  int64_t stalled_ns(int64_t now_ns) const;
 
  private:
   struct Impl;
@@ -57,6 +60,7 @@ class Pipeline {
   PipelineOptions options_;
   std::atomic<size_t> in_flight_{0};
   std::atomic<bool> failed_{false};
+  std::atomic<int64_t> last_progress_ns_{0};  // last delivery, or when the empty graph got work
   std::exception_ptr failure_;
   uint64_t next_sequence_ = 0;
   std::unique_ptr<Impl> impl_;

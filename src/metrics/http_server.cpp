@@ -41,7 +41,7 @@ class HealthCollector : public prometheus::Collectable {
   std::vector<prometheus::MetricFamily> Collect() const override {
     return {gauge("newsflow_ready", "1 while /readyz answers 200 (input assigned, output healthy, not shutting down).",
                   health_.is_ready()),
-            gauge("newsflow_live", "1 while /livez answers 200.", health_.live.load())};
+            gauge("newsflow_live", "1 while /livez answers 200.", health_.is_live(steady_now_ns()))};
   }
 
  private:
@@ -60,6 +60,10 @@ class HealthCollector : public prometheus::Collectable {
 
 }  // namespace
 
+int64_t steady_now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
 // The collector refers to `health`: the HttpServer (the only scraper) must be stopped before
 // `health` goes away, which declaration order in the app guarantees.
 HttpServer::HttpServer(Metrics& metrics, Health& health) : metrics_(metrics), health_(health) {
@@ -75,7 +79,7 @@ void HttpServer::start(const std::string& host_port) {
     res.set_content(metrics_.scrape(), "text/plain; version=0.0.4; charset=utf-8");
   });
   server_->Get("/livez", [this](const httplib::Request&, httplib::Response& res) {
-    const bool ok = health_.live.load();
+    const bool ok = health_.is_live(steady_now_ns());
     res.status = ok ? 200 : 503;
     res.set_content(ok ? "ok\n" : "not live\n", "text/plain");
   });

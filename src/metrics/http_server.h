@@ -20,7 +20,28 @@ struct Health {
   // gets round to clearing `ready`.
   const std::atomic<bool>* stopping = nullptr;
   bool is_ready() const { return ready.load() && !(stopping && stopping->load()); }
+
+  // Liveness watchdog (Kafka mode; off while stall_timeout_ns is 0): the run loop beats with
+  // beat(), saying how long the graph has held work without finishing any. /livez turns 503 when
+  // the beats stop (the loop hangs) or the graph has been stuck longer than the timeout (a stage
+  // that never returns). A broker outage is neither: the loop keeps polling.
+  int64_t stall_timeout_ns = 0;
+  void beat(int64_t now_ns, int64_t graph_stalled_ns) {
+    last_beat_ns.store(now_ns, std::memory_order_relaxed);
+    stalled_ns.store(graph_stalled_ns, std::memory_order_relaxed);
+  }
+  bool is_live(int64_t now_ns) const {
+    if (!live.load()) return false;
+    if (stall_timeout_ns <= 0) return true;
+    const int64_t beat_at = last_beat_ns.load(std::memory_order_relaxed);
+    return beat_at == 0 || (now_ns - beat_at < stall_timeout_ns && stalled_ns.load(std::memory_order_relaxed) < stall_timeout_ns);
+  }
+  std::atomic<int64_t> last_beat_ns{0};  // steady clock; 0 = no beat yet (starting up)
+  std::atomic<int64_t> stalled_ns{0};
 };
+
+// Steady-clock nanoseconds, the clock of Health::beat / is_live.
+int64_t steady_now_ns();
 
 class HttpServer {
  public:

@@ -182,6 +182,32 @@ TEST(Pipeline, TrySubmitRefusesWhenFull) {
   p.drain();
 }
 
+TEST(Pipeline, StalledTimeCountsOnlyWhileArticlesWaitWithoutProgress) {
+  Metrics metrics;
+  class GateStage : public Stage {
+   public:
+    std::string_view name() const override { return "gate"; }
+    void process(Article&) override {
+      while (!open.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    std::atomic<bool> open{false};
+  };
+  auto gate = std::make_unique<GateStage>();
+  GateStage* g = gate.get();
+  std::vector<std::unique_ptr<Stage>> stages;
+  stages.push_back(std::move(gate));
+  CollectingSink sink;
+  Pipeline p({Limits{}, 16}, std::move(stages), sink, metrics);
+  auto now = [] { return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count(); };
+  EXPECT_EQ(p.stalled_ns(now()), 0);  // empty graph: never stalled, however long it idles
+  p.submit(rec(article(1)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_GE(p.stalled_ns(now()), 40'000'000);  // held since submission, nothing finished
+  g->open = true;
+  p.drain();
+  EXPECT_EQ(p.stalled_ns(now()), 0);
+}
+
 TEST(Pipeline, SinkFailureStopsSubmissionWithTheError) {
   Metrics metrics;
   class FailingSink : public Sink {

@@ -65,6 +65,25 @@ TEST(Health, LivezAndUnknownPaths) {
   EXPECT_EQ(s.status("/metrics/extra"), 404);
 }
 
+TEST(Health, LivezTurns503WhenTheBeatsStopOrTheGraphIsStuck) {
+  Served s;
+  const int64_t second = 1000000000;
+  s.health.stall_timeout_ns = 5 * second;
+  EXPECT_EQ(s.status("/livez"), 200);  // no beat yet: starting up (e.g. reading the dedup state)
+  s.health.beat(steady_now_ns(), 0);
+  EXPECT_EQ(s.status("/livez"), 200);
+  s.health.beat(steady_now_ns(), 6 * second);  // the loop turns, the graph has not finished anything
+  EXPECT_EQ(s.status("/livez"), 503);
+  EXPECT_TRUE(s.metrics_line("newsflow_live 0"));
+  s.health.beat(steady_now_ns() - 6 * second, 0);  // the last beat is too old: the loop hangs
+  EXPECT_EQ(s.status("/livez"), 503);
+  s.health.beat(steady_now_ns(), 0);
+  EXPECT_EQ(s.status("/livez"), 200);
+  s.health.stall_timeout_ns = 0;  // watchdog off: only the flag counts
+  s.health.beat(steady_now_ns() - 6 * second, 6 * second);
+  EXPECT_EQ(s.status("/livez"), 200);
+}
+
 TEST(Health, TransactionCountersExportedFromTheStart) {
   Served s;
   EXPECT_TRUE(s.metrics_line(R"(newsflow_kafka_transactions_total{outcome="committed"} 0)"));
