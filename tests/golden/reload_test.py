@@ -8,12 +8,37 @@ a pipe while the test rewrites the watchlist and the config file and sends SIGHU
     out of range) are rejected with an error naming the key or file, and the old config stays.
 Then: no article lost or duplicated, every article tagged by exactly one watchlist version (one
 that was loaded, never a rejected one), and more than one version seen during the stream.
-reload_test.py NEWSFLOW"""
-import json, os, re, signal, subprocess, sys, tempfile, threading, time
+
+reload_test.py NEWSFLOW                       JSONL mode (stdin → file)
+reload_test.py NEWSFLOW KAFKA_TEST_TOOL       Kafka mode: the same stream through topics on the broker
+                                              at KAFKA_BOOTSTRAP (exit 77 without it unless CI=true);
+                                              the output topic is read back after the run."""
+import json, os, re, signal, socket, subprocess, sys, tempfile, threading, time, urllib.request
 
 NEWSFLOW = sys.argv[1]
+TOOL = sys.argv[2] if len(sys.argv) > 2 else None
+BOOT = os.environ.get("KAFKA_BOOTSTRAP", "")
+if TOOL and not BOOT:
+    if os.environ.get("CI") == "true":
+        print("FAIL: CI=true but KAFKA_BOOTSTRAP is not set"); sys.exit(1)
+    print("SKIP: KAFKA_BOOTSTRAP not set: run through tests/kafka/with-broker.sh"); sys.exit(77)
 RELOADS = 24
 failures = []
+
+
+def tool(*args, stdin=None):
+    r = subprocess.run([TOOL, *args], input=stdin, capture_output=True, timeout=180)
+    if r.returncode != 0:
+        raise RuntimeError(f"kafka_test_tool {args[0]}: {r.stderr.decode(errors='replace')}")
+    return r.stdout.decode()
+
+
+def output_count(port):  # articles written so far, from /metrics (Kafka mode)
+    try:
+        text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2).read().decode()
+    except Exception:
+        return -1
+    return sum(float(v) for v in re.findall(r'^newsflow_output_records_total\{[^}]*\} (\S+)', text, re.M))
 
 
 def fail(msg):
@@ -34,11 +59,14 @@ def watchlist(version, entity_type="ORG"):
             f'  - {{id: globex, type: ORG, name: Globex Corporation}}\n')
 
 
+KAFKA = {}  # Kafka mode: the kafka and metrics sections, set by main()
+
+
 def config(wl_dir, threshold=0.3, level="info", max_in_flight=200):
     return json.dumps({"stages": ["dedup", "entities"], "threads": 2, "log": {"level": level},
                        "limits": {"max_in_flight": max_in_flight},
                        "dedup": {"threshold": threshold},
-                       "entities": {"watchlists": wl_dir, "reload_check_seconds": 0}})
+                       "entities": {"watchlists": wl_dir, "reload_check_seconds": 0}, **KAFKA})
 
 
 def main(tmp):
@@ -47,14 +75,36 @@ def main(tmp):
     wl_file = os.path.join(wl_dir, "test.yaml")
     cfg_path = os.path.join(tmp, "newsflow.yaml")
     out_path, err_path = os.path.join(tmp, "out.jsonl"), os.path.join(tmp, "err.log")
+    topics, port = {}, None
+    if TOOL:
+        tag = f"reload{os.getpid()}"
+        topics = {n: f"{tag}.{n}" for n in ("raw", "out", "dup", "dlq", "state")}
+        for n, t in topics.items():
+            tool("create", BOOT, t, "2", *(["cleanup.policy=compact"] if n == "state" else []))
+        s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
+        KAFKA.update({"metrics": {"bind": f"127.0.0.1:{port}"},
+                      "kafka": {"bootstrap_servers": BOOT, "group_id": tag,
+                                "topics": {"input": topics["raw"], "output": topics["out"], "duplicates": topics["dup"],
+                                           "dlq": topics["dlq"], "dedup_state": topics["state"]}}})
     write_atomic(wl_file, watchlist("v0"))
     write_atomic(cfg_path, config(wl_dir))
 
     err = open(err_path, "wb")
-    p = subprocess.Popen([NEWSFLOW, "run", "--config", cfg_path, "--input", "-", "--output", out_path,
-                          "--dlq", os.path.join(tmp, "dlq.jsonl")], stdin=subprocess.PIPE, stderr=err)
+    if TOOL:
+        p = subprocess.Popen([NEWSFLOW, "run", "--config", cfg_path], stdin=subprocess.DEVNULL, stderr=err)
+    else:
+        p = subprocess.Popen([NEWSFLOW, "run", "--config", cfg_path, "--input", "-", "--output", out_path,
+                              "--dlq", os.path.join(tmp, "dlq.jsonl")], stdin=subprocess.PIPE, stderr=err)
     written = []
     stop = threading.Event()
+
+    def send(chunk):
+        if TOOL:
+            tool("produce", BOOT, topics["raw"],
+                 stdin=("\n".join(f"{json.loads(v)['id'].encode().hex()}\t{v.encode().hex()}\t" for v in chunk) + "\n").encode())
+        else:
+            p.stdin.write(("\n".join(chunk) + "\n").encode())
+            p.stdin.flush()
 
     def writer():  # ~2,000 articles/s until the reloads are done
         i = 0
@@ -68,14 +118,14 @@ def main(tmp):
                                                      f"{i % 977} of its plants; Acme Widgets Ltd shares rose."}))
                     written.append(aid)
                     i += 1
-                p.stdin.write(("\n".join(chunk) + "\n").encode())
-                p.stdin.flush()
+                send(chunk)
                 time.sleep(0.05)
         except BrokenPipeError:
             fail("newsflow closed its input early")
         finally:
             try:
-                p.stdin.close()
+                if p.stdin:
+                    p.stdin.close()
             except BrokenPipeError:
                 pass
 
@@ -132,6 +182,11 @@ def main(tmp):
     finally:
         stop.set()
         t.join()
+    if TOOL:  # a consumer never sees the end of its input: stop it once everything is out
+        deadline = time.time() + 120
+        while time.time() < deadline and output_count(port) < len(written) and p.poll() is None:
+            time.sleep(0.1)
+        p.send_signal(signal.SIGTERM)
     try:
         rc = p.wait(timeout=120)
     except subprocess.TimeoutExpired:
@@ -148,8 +203,13 @@ def main(tmp):
     if "dedup.threshold" not in "".join(re.findall(r"reload #\d+: applied[^\n]*", text)):
         fail("dedup.threshold was never applied live")
 
+    if TOOL:
+        lines = [bytes.fromhex(l.split("\t")[3]).decode() for l in tool("consume", BOOT, topics["out"]).splitlines()]
+        tool("delete", BOOT, *topics.values())
+    else:
+        lines = open(out_path).read().splitlines()
     seen, per_version, bad_tags = {}, {}, 0
-    for line in open(out_path):
+    for line in lines:
         a = json.loads(line)
         seen[a["id"]] = seen.get(a["id"], 0) + 1
         tags = {e["watchlist"]["version"] for e in a["newsflow"]["entities"] if e.get("watchlist")}
