@@ -17,7 +17,7 @@ Needs a running broker (deploy/kafka/kafka.sh start; env KAFKA_BOOTSTRAP, defaul
                                   [--max-in-flight 2000] [--stages dedup,langid] [--dedup-max-entries N]
                                   [--warmup 0]
 """
-import argparse, json, os, random, re, signal, socket, subprocess, sys, tempfile, threading, time, urllib.request
+import argparse, json, os, random, re, signal, subprocess, sys, tempfile, threading, time
 
 ap = argparse.ArgumentParser()
 ap.add_argument("build")
@@ -38,14 +38,10 @@ TOOL = os.path.join(args.build, "tests/kafka/kafka_test_tool")
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 KAFKA_LIB = os.environ.get("KAFKA_LIB_DIR", os.path.join(ROOT, "deploy/kafka/lib"))
 CLIENT_ID = f"newsflow-soak-{os.getpid()}"
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+from nftest import KafkaTool, delivered, free_port, scrape
+tool = KafkaTool(TOOL, BOOT)
 WORDS = "the council port minister said market rose fell strike talks city river bank plan vote union court".split()
-
-
-def tool(*a, stdin=None):
-    r = subprocess.run([TOOL, *a], input=stdin, capture_output=True, timeout=300)
-    if r.returncode:
-        raise RuntimeError(f"kafka_test_tool {a[0]}: {r.stderr.decode()}")
-    return r.stdout.decode()
 
 
 def quota(rate):  # producer_byte_rate for newsflow's client.id; None removes it
@@ -55,25 +51,12 @@ def quota(rate):  # producer_byte_rate for newsflow's client.id; None removes it
                    check=True, capture_output=True, timeout=120)
 
 
-def scrape(port):
-    try:
-        text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2).read().decode()
-    except Exception:
-        return None
-    m = {}
-    for line in text.splitlines():
-        mm = re.match(r'^([a-z_]+)(\{[^}]*\})?\s+([0-9.e+-]+)', line)
-        if mm:
-            m[mm.group(1) + (mm.group(2) or "")] = float(mm.group(3))
-    return m
-
-
 def main(tmp):
     tag = f"soak{os.getpid()}"
     topics = {n: f"{tag}.{n}" for n in ("raw", "out", "dup", "dlq", "state")}
     for n in topics.values():
         tool("create", BOOT, n, "4")
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
+    port = free_port()
     cfg = {"stages": [s for s in args.stages.split(",") if s], "threads": 2, "limits": {"max_in_flight": args.max_in_flight},
            **({"dedup": {"max_entries": args.dedup_max_entries}} if args.dedup_max_entries else {}),
            "metrics": {"bind": f"127.0.0.1:{port}"},
@@ -116,7 +99,7 @@ def main(tmp):
             m = scrape(port)
             if m:
                 samples.append((el, m.get("newsflow_in_flight_records", 0), m.get("process_resident_memory_bytes", 0),
-                                sum(v for k, v in m.items() if k.startswith("newsflow_output_records_total"))))
+                                delivered(m)))
             if nf.poll() is not None:
                 print("newsflow exited early", nf.returncode)
                 break
@@ -130,7 +113,7 @@ def main(tmp):
     deadline = time.time() + 300
     while time.time() < deadline:
         m = scrape(port) or {}
-        if sum(v for k, v in m.items() if k.startswith("newsflow_output_records_total")) >= produced[0]:
+        if delivered(m) >= produced[0]:
             break
         time.sleep(1)
     nf.send_signal(signal.SIGTERM)

@@ -12,7 +12,7 @@ second fifth's or RSS keeps growing after the dedup index is full.
 
 The generator is Python and runs on the same machine (about a tenth of a core at 2,000 articles/s).
 """
-import argparse, json, os, re, socket, subprocess, sys, tempfile, threading, time, urllib.request
+import argparse, json, os, subprocess, sys, tempfile, threading, time
 
 ap = argparse.ArgumentParser()
 ap.add_argument("build")
@@ -25,19 +25,8 @@ ap.add_argument("--max-entries", type=int, default=1_000_000)
 args = ap.parse_args()
 NEWSFLOW = os.path.join(args.build, "src/app/newsflow")
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def scrape(port):
-    try:
-        text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2).read().decode()
-    except Exception:
-        return None
-    m = {}
-    for line in text.splitlines():
-        mm = re.match(r'^([a-z_]+)(\{[^}]*\})?\s+([0-9.e+-]+)', line)
-        if mm:
-            m[mm.group(1) + (mm.group(2) or "")] = float(mm.group(3))
-    return m
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+from nftest import delivered, free_port, scrape
 
 
 def generate(pipe, corpus):
@@ -68,7 +57,7 @@ def generate(pipe, corpus):
 
 def main(tmp):
     corpus = [json.loads(l) for l in open(args.corpus, encoding="utf-8") if l.strip()]
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
+    port = free_port()
     cfg_path = os.path.join(tmp, "flatness.yaml")
     # config/newsflow.yaml plus the window under test (JSON is YAML).
     cfg = {"dedup": {"max_entries": args.max_entries}, "threads": args.threads}
@@ -87,7 +76,7 @@ def main(tmp):
         m = scrape(port)
         if not m:
             continue
-        cur = (time.time() - t0, sum(v for k, v in m.items() if k.startswith("newsflow_output_records_total")),
+        cur = (time.time() - t0, delivered(m),
                m.get("process_cpu_seconds_total", 0), m.get("process_resident_memory_bytes", 0) / 2**20)
         if prev and cur[1] > prev[1]:
             rate = (cur[1] - prev[1]) / (cur[0] - prev[0])

@@ -13,37 +13,16 @@ reload_test.py NEWSFLOW                       JSONL mode (stdin → file)
 reload_test.py NEWSFLOW KAFKA_TEST_TOOL       Kafka mode: the same stream through topics on the broker
                                               at KAFKA_BOOTSTRAP (exit 77 without it unless CI=true);
                                               the output topic is read back after the run."""
-import json, os, re, signal, socket, subprocess, sys, tempfile, threading, time, urllib.request
+import json, os, re, signal, subprocess, sys, tempfile, threading, time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from nftest import KafkaTool, delivered, fail, failures, free_port, kafka_bootstrap, scrape
 
 NEWSFLOW = sys.argv[1]
 TOOL = sys.argv[2] if len(sys.argv) > 2 else None
-BOOT = os.environ.get("KAFKA_BOOTSTRAP", "")
-if TOOL and not BOOT:
-    if os.environ.get("CI") == "true":
-        print("FAIL: CI=true but KAFKA_BOOTSTRAP is not set"); sys.exit(1)
-    print("SKIP: KAFKA_BOOTSTRAP not set: run through tests/kafka/with-broker.sh"); sys.exit(77)
+BOOT = kafka_bootstrap() if TOOL else ""
+tool = KafkaTool(TOOL, BOOT) if TOOL else None
 RELOADS = 24
-failures = []
-
-
-def tool(*args, stdin=None):
-    r = subprocess.run([TOOL, *args], input=stdin, capture_output=True, timeout=180)
-    if r.returncode != 0:
-        raise RuntimeError(f"kafka_test_tool {args[0]}: {r.stderr.decode(errors='replace')}")
-    return r.stdout.decode()
-
-
-def output_count(port):  # articles written so far, from /metrics (Kafka mode)
-    try:
-        text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2).read().decode()
-    except Exception:
-        return -1
-    return sum(float(v) for v in re.findall(r'^newsflow_output_records_total\{[^}]*\} (\S+)', text, re.M))
-
-
-def fail(msg):
-    failures.append(msg)
-    print("FAIL:", msg, flush=True)
 
 
 def write_atomic(path, text):  # a reload must never read a half-written file
@@ -81,7 +60,7 @@ def main(tmp):
         topics = {n: f"{tag}.{n}" for n in ("raw", "out", "dup", "dlq", "state")}
         for n, t in topics.items():
             tool("create", BOOT, t, "2", *(["cleanup.policy=compact"] if n == "state" else []))
-        s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
+        port = free_port()
         KAFKA.update({"metrics": {"bind": f"127.0.0.1:{port}"},
                       "kafka": {"bootstrap_servers": BOOT, "group_id": tag,
                                 "topics": {"input": topics["raw"], "output": topics["out"], "duplicates": topics["dup"],
@@ -184,7 +163,7 @@ def main(tmp):
         t.join()
     if TOOL:  # a consumer never sees the end of its input: stop it once everything is out
         deadline = time.time() + 120
-        while time.time() < deadline and output_count(port) < len(written) and p.poll() is None:
+        while time.time() < deadline and delivered(scrape(port) or {}) < len(written) and p.poll() is None:
             time.sleep(0.1)
         p.send_signal(signal.SIGTERM)
     try:
@@ -204,7 +183,7 @@ def main(tmp):
         fail("dedup.threshold was never applied live")
 
     if TOOL:
-        lines = [bytes.fromhex(l.split("\t")[3]).decode() for l in tool("consume", BOOT, topics["out"]).splitlines()]
+        lines = [value.decode() for _, _, _, value, _ in tool.consume(topics["out"])]
         tool("delete", BOOT, *topics.values())
     else:
         lines = open(out_path).read().splitlines()

@@ -13,30 +13,18 @@
 
 Usage: dedup_state_test.py NEWSFLOW KAFKA_TEST_TOOL MODE[_eos]  (KAFKA_BOOTSTRAP from with-broker.sh)
 """
-import json, os, signal, socket, subprocess, sys, tempfile, time
+import json, os, signal, subprocess, sys, tempfile, time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from nftest import KafkaTool, fail, failures, free_port, kafka_bootstrap
 
 NEWSFLOW, TOOL, MODE = sys.argv[1], sys.argv[2], sys.argv[3]
 GUARANTEE = "exactly_once" if MODE.endswith("_eos") else "at_least_once"
 MODE = MODE.removesuffix("_eos")
-BOOT = os.environ.get("KAFKA_BOOTSTRAP", "")
-if not BOOT:
-    if os.environ.get("CI") == "true":
-        print("FAIL: CI=true but KAFKA_BOOTSTRAP is not set"); sys.exit(1)
-    print("SKIP: KAFKA_BOOTSTRAP not set: run through tests/kafka/with-broker.sh"); sys.exit(77)
+BOOT = kafka_bootstrap()
+tool = KafkaTool(TOOL, BOOT)
 
-failures, procs = [], []
-
-
-def fail(msg):
-    failures.append(msg)
-    print("FAIL:", msg, flush=True)
-
-
-def tool(*args, stdin=None):
-    r = subprocess.run([TOOL, *args], input=stdin, capture_output=True, timeout=180)
-    if r.returncode != 0:
-        raise RuntimeError(f"kafka_test_tool {args[0]}: {r.stderr.decode(errors='replace')}")
-    return r.stdout.decode()
+procs = []
 
 
 def produce(topic, article):
@@ -62,14 +50,6 @@ def wait_output(topic, article_id, timeout=120):
         time.sleep(0.5)
     fail(f"no output for {article_id} on {topic} within {timeout} s")
     return None
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 # Invented text; a copy adds a byline and drops the last sentence (a near duplicate).

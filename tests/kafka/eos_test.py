@@ -16,7 +16,10 @@ The input is fed while newsflow runs so every fault hits a live
 stream (R articles/s, default 1,000); 0.5 % of it is bad (dead letters). Exit 77 (skip) without KAFKA_BOOTSTRAP unless CI=true.
 Every wait is bounded; every process started here is stopped here. Last stdout line: one JSON object.
 """
-import argparse, json, os, random, re, signal, socket, subprocess, sys, tempfile, threading, time
+import argparse, json, os, random, re, signal, subprocess, sys, tempfile, threading, time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from nftest import KafkaTool, fail, failures, free_port, kafka_bootstrap
 
 ap = argparse.ArgumentParser()
 ap.add_argument("newsflow")
@@ -26,11 +29,9 @@ ap.add_argument("--articles", type=int, default=20000)
 ap.add_argument("--rate", type=int, default=1000)
 ap.add_argument("--seed", type=int, default=0, help="0: random (printed, to rerun a failure)")
 args = ap.parse_args()
-BOOT = os.environ.get("KAFKA_BOOTSTRAP", "")
-if not BOOT:
-    if os.environ.get("CI") == "true":
-        print("FAIL: CI=true but KAFKA_BOOTSTRAP is not set"); sys.exit(1)
-    print("SKIP: KAFKA_BOOTSTRAP not set: run through tests/kafka/with-broker.sh"); sys.exit(77)
+BOOT = kafka_bootstrap()
+tool = KafkaTool(args.tool, BOOT)
+offsets = tool.offsets
 
 seed = args.seed or random.randrange(1, 10**6)
 rng = random.Random(seed)
@@ -38,24 +39,7 @@ print(f"seed {seed}", flush=True)
 WORDS = "the council port minister said market rose fell strike talks city river bank plan vote union court".split()
 EOS = args.mode != "crash_alo"
 SESSION_MS = 6000  # the broker's group.min.session.timeout.ms: the quickest takeover of a dead member
-failures, procs = [], []
-
-
-def fail(msg):
-    failures.append(msg)
-    print("FAIL:", msg, flush=True)
-
-
-def tool(*a, stdin=None, timeout=180):
-    r = subprocess.run([args.tool, *a], input=stdin, capture_output=True, timeout=timeout)
-    if r.returncode != 0:
-        raise RuntimeError(f"kafka_test_tool {a[0]}: {r.stderr.decode(errors='replace')}")
-    return r.stdout.decode()
-
-
-def offsets(group, topic):
-    rows = [l.split("\t") for l in tool("offsets", BOOT, group, topic).splitlines()]
-    return {int(p): (int(e), None if c == "-" else int(c)) for p, e, c in rows}
+procs = []
 
 
 def committed_total(group, topic):
@@ -64,14 +48,6 @@ def committed_total(group, topic):
     except RuntimeError as e:  # e.g. a coordinator moving: try again later
         print(e, flush=True)
         return None
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 class Feeder(threading.Thread):

@@ -14,14 +14,15 @@ pipeline_test.py NEWSFLOW KAFKA_TEST_TOOL MODE, MODE one of
 Exit 77 (skip) without KAFKA_BOOTSTRAP, unless CI=true. Every wait is bounded; every process started
 here is stopped here.
 """
-import json, os, random, re, signal, socket, subprocess, sys, tempfile, time, urllib.request
+import json, os, random, re, signal, subprocess, sys, tempfile, time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from nftest import KafkaTool, delivered, fail, failures, free_port, kafka_bootstrap, scrape
 
 NEWSFLOW, TOOL, MODE = sys.argv[1], sys.argv[2], sys.argv[3]
-BOOT = os.environ.get("KAFKA_BOOTSTRAP", "")
-if not BOOT:
-    if os.environ.get("CI") == "true":
-        print("FAIL: CI=true but KAFKA_BOOTSTRAP is not set"); sys.exit(1)
-    print("SKIP: KAFKA_BOOTSTRAP not set: run through tests/kafka/with-broker.sh"); sys.exit(77)
+BOOT = kafka_bootstrap()
+tool = KafkaTool(TOOL, BOOT)
+produce, consume, offsets = tool.produce, tool.consume, tool.offsets
 KAFKA_SH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "deploy", "kafka", "kafka.sh")
 
 rng = random.Random(11)
@@ -43,13 +44,7 @@ BAD = [  # (expected code, value bytes or None for a tombstone)
     # A valid input whose enriched output is over 1,000,000 bytes: a dead letter, not a retry loop.
     ("output_too_large", b'{"id":"x","title":"big output","body":"' + b"a" * 999_950 + b'"}'),
 ]
-failures = []
 procs = []
-
-
-def fail(msg):
-    failures.append(msg)
-    print("FAIL:", msg, flush=True)
 
 
 def good(i, tag):
@@ -58,73 +53,11 @@ def good(i, tag):
                        "source": f"src-{i % 50}", "published_at": None}).encode()
 
 
-def hx(b):
-    return "-" if b is None else b.hex()
-
-
-def tool(*args, stdin=None, timeout=180):
-    r = subprocess.run([TOOL, *args], input=stdin, capture_output=True, timeout=timeout)
-    if r.returncode != 0:
-        raise RuntimeError(f"kafka_test_tool {args[0]}: {r.stderr.decode(errors='replace')}")
-    return r.stdout.decode()
-
-
-def produce(topic, records):  # records: (key, value, headers[(k, v)])
-    lines = []
-    for k, v, hs in records:
-        lines.append(f"{hx(k)}\t{hx(v)}\t" + ",".join(f"{hk}={hx(hv)}" for hk, hv in hs))
-    tool("produce", BOOT, topic, stdin=("\n".join(lines) + "\n").encode())
-
-
-def consume(topic):
-    out = []
-    for line in tool("consume", BOOT, topic).splitlines():
-        p, o, k, v, hs = (line.split("\t") + [""])[:5]
-        headers = []
-        for kv in filter(None, hs.split(",")):
-            name, val = kv.split("=", 1)
-            headers.append((name, None if val == "-" else bytes.fromhex(val)))
-        out.append((int(p), int(o), None if k == "-" else bytes.fromhex(k), None if v == "-" else bytes.fromhex(v), headers))
-    return out
-
-
 def kcat_keys(topic):
     r = subprocess.run(["kcat", "-C", "-b", BOOT, "-t", topic, "-e", "-q", "-f", "%k\n"], capture_output=True, timeout=180)
     if r.returncode != 0:
         raise RuntimeError("kcat: " + r.stderr.decode(errors="replace"))
     return [l for l in r.stdout.decode().split("\n") if l]
-
-
-def offsets(group, topic):
-    rows = [l.split("\t") for l in tool("offsets", BOOT, group, topic).splitlines()]
-    return {int(p): (int(e), None if c == "-" else int(c)) for p, e, c in rows}
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def scrape(port):
-    try:
-        text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2).read().decode()
-    except Exception:
-        return None
-    m = {}
-    for line in text.splitlines():
-        if line.startswith("#"):
-            continue
-        mm = re.match(r'^([a-z_]+)(\{[^}]*\})?\s+([0-9.e+-]+|NaN)', line)
-        if mm:
-            m[mm.group(1) + (mm.group(2) or "")] = float(mm.group(3))
-    return m
-
-
-def delivered(m):
-    return sum(v for k, v in m.items() if k.startswith("newsflow_output_records_total"))
 
 
 class Newsflow:

@@ -7,35 +7,15 @@ the client configuration), /metrics, and the DLQ records' headers. (sasl.oauthbe
 cannot be set with Debian's librdkafka, built without OIDC: tests/golden/secrets_test.py checks
 that this fails naming only the key.)
 secrets_test.py NEWSFLOW KAFKA_TEST_TOOL; exit 77 without KAFKA_BOOTSTRAP unless CI=true."""
-import json, os, re, signal, socket, subprocess, sys, tempfile, time, urllib.request
+import json, os, re, signal, subprocess, sys, tempfile, time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from nftest import KafkaTool, fail, failures, free_port, kafka_bootstrap, metrics_text
 
 NEWSFLOW, TOOL = sys.argv[1], sys.argv[2]
-BOOT = os.environ.get("KAFKA_BOOTSTRAP", "")
-if not BOOT:
-    if os.environ.get("CI") == "true":
-        print("FAIL: CI=true but KAFKA_BOOTSTRAP is not set"); sys.exit(1)
-    print("SKIP: KAFKA_BOOTSTRAP not set: run through tests/kafka/with-broker.sh"); sys.exit(77)
+BOOT = kafka_bootstrap()
+tool = KafkaTool(TOOL, BOOT)
 SENTINELS = {"sasl.password": "Sntl-kafka-sasl-4e1d", "ssl.key.password": "Sntl-kafka-sslkey-9a7b"}
-failures = []
-
-
-def fail(msg):
-    failures.append(msg)
-    print("FAIL:", msg, flush=True)
-
-
-def tool(*args, stdin=None):
-    r = subprocess.run([TOOL, *args], input=stdin, capture_output=True, timeout=180)
-    if r.returncode != 0:
-        raise RuntimeError(f"kafka_test_tool {args[0]}: {r.stderr.decode(errors='replace')}")
-    return r.stdout.decode()
-
-
-def scrape(port):
-    try:
-        return urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2).read().decode()
-    except Exception:
-        return ""
 
 
 def delivered(text):
@@ -47,7 +27,7 @@ def main(tmp):
     t = {n: f"{tag}.{n}" for n in ("raw", "out", "dup", "dlq", "state")}
     for n in t.values():
         tool("create", BOOT, n, "2")
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
+    port = free_port()
     secrets = dict(SENTINELS, debug="all")
     cfg = {"stages": [], "threads": 2, "log": {"level": "debug"}, "metrics": {"bind": f"127.0.0.1:{port}"},
            "kafka": {"bootstrap_servers": BOOT, "group_id": tag, "consumer": secrets, "producer": secrets,
@@ -67,13 +47,13 @@ def main(tmp):
     try:
         deadline = time.time() + 120
         while time.time() < deadline and p.poll() is None:
-            metrics = scrape(port) or metrics
+            metrics = metrics_text(port) or metrics
             if delivered(metrics) >= 200:
                 break
             time.sleep(0.2)
         else:
             fail(f"only {delivered(metrics)} of 200 records delivered (exit {p.poll()})")
-        metrics = scrape(port) or metrics
+        metrics = metrics_text(port) or metrics
         p.send_signal(signal.SIGTERM)
         p.wait(timeout=60)
     finally:
