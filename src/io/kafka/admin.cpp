@@ -1,5 +1,6 @@
 #include "io/kafka/admin.h"
 
+#include <algorithm>
 #include <memory>
 #include <thread>
 
@@ -54,6 +55,31 @@ void check_topic_results(const rd_kafka_topic_result_t** results, size_t n, cons
 }
 
 }  // namespace
+
+bool transient_error(rd_kafka_resp_err_t err) {
+  switch (err) {
+    case RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION:
+    case RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE:
+    case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:  // metadata not propagated yet (the topic exists)
+    case RD_KAFKA_RESP_ERR__TIMED_OUT:
+    case RD_KAFKA_RESP_ERR__TRANSPORT:
+    case RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT:
+      return true;
+    default:
+      return false;
+  }
+}
+
+rd_kafka_resp_err_t query_watermarks(rd_kafka_t* rk, const std::string& topic, int32_t partition, int64_t& low,
+                                     int64_t& high, std::chrono::steady_clock::time_point deadline) {
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const rd_kafka_resp_err_t err =
+        rd_kafka_query_watermark_offsets(rk, topic.c_str(), partition, &low, &high, std::max(100, ms(left)));
+    if (!err || !transient_error(err) || std::chrono::steady_clock::now() >= deadline) return err;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
 
 KafkaAdmin::KafkaAdmin(Properties props, std::chrono::milliseconds timeout)
     : props_(std::move(props)), timeout_(timeout) {
@@ -139,21 +165,10 @@ std::map<int32_t, int64_t> KafkaAdmin::end_offsets(const std::string& topic) {
   int partitions = partition_count(topic);
   for (int32_t p = 0; p < partitions; ++p) {
     int64_t low = -1, high = -1;
-    // A just-created or just-moved partition can be listed with a leader before that broker has taken
-    // over; those answers are transient, so ask again until the deadline.
-    auto deadline = std::chrono::steady_clock::now() + timeout_;
-    for (;;) {
-      rd_kafka_resp_err_t err =
-          rd_kafka_query_watermark_offsets(rk_.get(), topic.c_str(), p, &low, &high, ms(timeout_));
-      if (!err) break;
-      bool transient = err == RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION ||
-                       err == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE ||
-                       err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
-      if (!transient || std::chrono::steady_clock::now() > deadline) {
-        throw KafkaError("end offset of " + topic + "/" + std::to_string(p) + ": " + rd_kafka_err2str(err));
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+    // A just-created partition can be listed with a leader before that broker has taken over.
+    const rd_kafka_resp_err_t err =
+        query_watermarks(rk_.get(), topic, p, low, high, std::chrono::steady_clock::now() + timeout_);
+    if (err) throw KafkaError("end offset of " + topic + "/" + std::to_string(p) + ": " + rd_kafka_err2str(err));
     out[p] = high;
   }
   return out;

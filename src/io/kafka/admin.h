@@ -19,6 +19,16 @@ class KafkaError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Answers a broker gives for a moment right after a topic is created or a leader moves (not
+// leader, leader not available, unknown partition while metadata propagates) or on a timeout:
+// worth asking again.
+bool transient_error(rd_kafka_resp_err_t err);
+
+// rd_kafka_query_watermark_offsets, asked again after transient errors until `deadline`.
+// Returns the last error (NO_ERROR on success).
+rd_kafka_resp_err_t query_watermarks(rd_kafka_t* rk, const std::string& topic, int32_t partition, int64_t& low,
+                                     int64_t& high, std::chrono::steady_clock::time_point deadline);
+
 struct TopicSpec {
   std::string name;
   int partitions = 4;

@@ -29,20 +29,6 @@ bool should_log(int64_t n) { return n == 1 || n % 1000 == 0; }
 
 constexpr size_t kBatch = 1024;
 
-bool retriable(rd_kafka_resp_err_t err) {
-  switch (err) {
-    case RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION:
-    case RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE:
-    case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:  // metadata not propagated yet (the topic exists)
-    case RD_KAFKA_RESP_ERR__TIMED_OUT:
-    case RD_KAFKA_RESP_ERR__TRANSPORT:
-    case RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT:
-      return true;
-    default:
-      return false;
-  }
-}
-
 }  // namespace
 
 // --- producer -------------------------------------------------------------------------------
@@ -151,7 +137,7 @@ StateReplayStats StateTopicReader::replay(const StateRecordFn& fn, milliseconds 
     rd_kafka_metadata_destroy(md);
     if (missing) throw ConfigError("state topic '" + topic_ + "' does not exist (create it, compacted)");
     if (!topic_err) break;
-    if (!retriable(topic_err) || Clock::now() >= deadline) {
+    if (!transient_error(topic_err) || Clock::now() >= deadline) {
       throw KafkaError("state topic " + topic_ + ": " + rd_kafka_err2str(topic_err));
     }
     std::this_thread::sleep_for(milliseconds(100));  // e.g. leader not available yet
@@ -162,11 +148,7 @@ StateReplayStats StateTopicReader::replay(const StateRecordFn& fn, milliseconds 
   std::unique_ptr<rd_kafka_topic_partition_list_t, ListDeleter> list(rd_kafka_topic_partition_list_new(st.partitions));
   for (int32_t p = 0; p < st.partitions; ++p) {
     int64_t low = -1, high = -1;
-    // A new topic or a leader change answers "not leader" for a moment: retry until the deadline.
-    while ((err = rd_kafka_query_watermark_offsets(rk_.get(), topic_.c_str(), p, &low, &high, ms(timeout))) &&
-           retriable(err) && Clock::now() < deadline) {
-      std::this_thread::sleep_for(milliseconds(100));
-    }
+    err = query_watermarks(rk_.get(), topic_, p, low, high, deadline);  // "not leader" for a moment
     if (err) throw KafkaError("state topic " + topic_ + "/" + std::to_string(p) + ": end offset: " + rd_kafka_err2str(err));
     st.end_offsets[p] = high;
     if (high > low) pending.insert(p);
