@@ -20,7 +20,10 @@ caches — is left out; a histogram snapshot taken then is subtracted). `--guara
 at-least-once ratio of the medians; an exactly-once run also waits until its committed offsets
 reach the end. Needs KAFKA_BOOTSTRAP. The last stdout line is one JSON object.
 """
-import argparse, json, os, re, signal, socket, subprocess, tempfile, threading, time, urllib.request
+import argparse, json, os, re, signal, subprocess, sys, tempfile, threading, time, urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "lib"))
+from nftest import delivered, free_port, metrics_text, parse_metrics
 
 ap = argparse.ArgumentParser()
 ap.add_argument("newsflow")
@@ -79,9 +82,9 @@ with tempfile.TemporaryDirectory() as tmp:
         kc.stdin.close()
         kc.wait()
 
-    def buckets(metrics_text):
+    def buckets(text):
         return sorted((float(le.replace("+Inf", "inf")), float(c)) for le, c in
-                      re.findall(r'^newsflow_end_to_end_latency_seconds_bucket\{le="([^"]+)"\} (\S+)', metrics_text, re.M))
+                      re.findall(r'^newsflow_end_to_end_latency_seconds_bucket\{le="([^"]+)"\} (\S+)', text, re.M))
 
     def quantile(buckets, q):
         """q-quantile of a cumulative histogram [(le, count)], linear within the bucket."""
@@ -104,7 +107,7 @@ with tempfile.TemporaryDirectory() as tmp:
         for n, t in outs.items():
             subprocess.run([args.tool, "create", boot, t, "4"] + extra.get(n, []), check=True)
         group = f"{tag}.{run}"
-        s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
+        port = free_port()
         cfg = {"threads": args.threads, "metrics": {"bind": f"127.0.0.1:{port}"},
                "kafka": {"bootstrap_servers": boot, "group_id": group, "processing_guarantee": guarantee,
                          "topics": {"input": inp, "output": outs["out"], "duplicates": outs["dup"],
@@ -144,11 +147,10 @@ with tempfile.TemporaryDirectory() as tmp:
             while time.time() < deadline:
                 if p.poll() is not None:
                     raise SystemExit(f"newsflow exited ({p.returncode}): " + open(log_path).read()[-2000:])
-                try:
-                    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2).read().decode()
-                except Exception:
+                text = metrics_text(port)
+                if not text:
                     time.sleep(0.05); continue
-                done = sum(float(m) for m in re.findall(r'^newsflow_output_records_total\{[^}]*\} (\S+)', text, re.M))
+                done = delivered(parse_metrics(text))
                 now = time.time()
                 if warm_at and warm_buckets is None and now >= warm_at:
                     warm_buckets = buckets(text)

@@ -6,7 +6,10 @@ and /metrics of a Kafka-mode start against an unreachable broker, the errors of 
 (unknown key, unknown librdkafka property, a secret under a stage key), and the logs and dead
 letters of a JSONL run. tests/kafka/secrets_test.py does the same against the real broker (where
 the clients run and log with debug=all, and DLQ headers exist). secrets_test.py NEWSFLOW"""
-import json, os, socket, subprocess, sys, tempfile, time, urllib.request
+import json, os, subprocess, sys, tempfile, time, urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from nftest import free_port
 
 NEWSFLOW = sys.argv[1]
 S = {"sasl.password": "Sntl-sasl-7f3a9c", "ssl.key.password": "Sntl-sslkey-51be02",
@@ -26,14 +29,6 @@ def leaks(where, text):
     if found:
         fail(f"{where}: secret value(s) shown: {found}")
     return not found
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def run(args, env=None, timeout=60):

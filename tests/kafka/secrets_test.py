@@ -7,19 +7,15 @@ the client configuration), /metrics, and the DLQ records' headers. (sasl.oauthbe
 cannot be set with Debian's librdkafka, built without OIDC: tests/golden/secrets_test.py checks
 that this fails naming only the key.)
 secrets_test.py NEWSFLOW KAFKA_TEST_TOOL; exit 77 without KAFKA_BOOTSTRAP unless CI=true."""
-import json, os, re, signal, subprocess, sys, tempfile, time
+import json, os, signal, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from nftest import KafkaTool, fail, failures, free_port, kafka_bootstrap, metrics_text
+from nftest import KafkaTool, delivered, fail, failures, free_port, kafka_bootstrap, metrics_text, parse_metrics
 
 NEWSFLOW, TOOL = sys.argv[1], sys.argv[2]
 BOOT = kafka_bootstrap()
 tool = KafkaTool(TOOL, BOOT)
 SENTINELS = {"sasl.password": "Sntl-kafka-sasl-4e1d", "ssl.key.password": "Sntl-kafka-sslkey-9a7b"}
-
-
-def delivered(text):
-    return sum(float(m) for m in re.findall(r'^newsflow_output_records_total\{[^}]*\} ([0-9.e+]+)', text, re.M))
 
 
 def main(tmp):
@@ -48,11 +44,11 @@ def main(tmp):
         deadline = time.time() + 120
         while time.time() < deadline and p.poll() is None:
             metrics = metrics_text(port) or metrics
-            if delivered(metrics) >= 200:
+            if delivered(parse_metrics(metrics)) >= 200:
                 break
             time.sleep(0.2)
         else:
-            fail(f"only {delivered(metrics)} of 200 records delivered (exit {p.poll()})")
+            fail(f"only {delivered(parse_metrics(metrics))} of 200 records delivered (exit {p.poll()})")
         metrics = metrics_text(port) or metrics
         p.send_signal(signal.SIGTERM)
         p.wait(timeout=60)
