@@ -93,6 +93,8 @@ def main(tmp):
     cpu2 = sum(r[3] for r in second) / len(second)
     cpu5 = sum(r[3] for r in last) / len(last)
     total = rows[-1][1]
+    # The index can be full once as many articles as it holds have passed (exact copies are not kept,
+    # so it may fill later): growth is measured from that sample on.
     full_at = next((r for r in rows if r[1] >= min(args.max_entries, args.articles)), rows[-1])
     after_full = [r[4] for r in rows if r[0] >= full_at[0]]
     summary = {"articles": total, "seconds": rows[-1][0], "articles_per_s": total / rows[-1][0],
