@@ -15,8 +15,11 @@ CloseResult close_consumer(rd_kafka_t* rk, std::chrono::milliseconds timeout) {
       rd_kafka_queue_destroy(queue);
       return CloseResult::timed_out;
     }
-    // Serves the configured rebalance callback (the final revoke, which commits positions).
-    rd_kafka_queue_poll_callback(queue, 100);
+    // Served like rd_kafka_consumer_poll() serves the consumer queue: the configured rebalance
+    // callback runs (the final revoke, which commits positions) and fetched messages come back.
+    // Those were never begun, so never committed: drop them. (rd_kafka_queue_poll_callback()
+    // aborts on a fetched message: librdkafka asserts every op it serves has a callback.)
+    if (rd_kafka_message_t* m = rd_kafka_consume_queue(queue, 100)) rd_kafka_message_destroy(m);
   }
   rd_kafka_queue_destroy(queue);
   return CloseResult::closed;

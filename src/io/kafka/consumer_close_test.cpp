@@ -75,5 +75,56 @@ TEST(ConsumerClose, FinalRevokeReachesTheCallback) {
   rd_kafka_mock_cluster_destroy(cluster);
 }
 
+// Messages fetched but not yet polled are moved to the close queue. Serving that queue with
+// rd_kafka_queue_poll_callback() hit librdkafka's "op must have been handled" assert on them
+// (a CI abort); close_consumer must drop them instead (they were never begun, so never committed).
+TEST(ConsumerClose, FetchedButUnpolledMessagesAreDroppedNotAsserted) {
+  char errstr[256];
+  rd_kafka_conf_t* owner_conf = rd_kafka_conf_new();
+  rd_kafka_conf_set(owner_conf, "log_level", "0", errstr, sizeof errstr);
+  HandlePtr owner(rd_kafka_new(RD_KAFKA_PRODUCER, owner_conf, errstr, sizeof errstr));
+  ASSERT_NE(owner, nullptr) << errstr;
+  rd_kafka_mock_cluster_t* cluster = rd_kafka_mock_cluster_new(owner.get(), 1);
+  ASSERT_NE(cluster, nullptr);
+  ASSERT_EQ(rd_kafka_mock_topic_create(cluster, "close.fetched", 1, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+  const std::string bootstrap = rd_kafka_mock_cluster_bootstraps(cluster);
+  {
+    Properties pprops = {{"bootstrap.servers", bootstrap}, {"log_level", "0"}};
+    HandlePtr producer = make_client(RD_KAFKA_PRODUCER, make_conf(pprops, "kafka.producer"), pprops, "kafka.producer");
+    for (int i = 0; i < 500; ++i) {
+      ASSERT_EQ(rd_kafka_producev(producer.get(), RD_KAFKA_V_TOPIC("close.fetched"), RD_KAFKA_V_VALUE((void*)"x", 1),
+                                  RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END),
+                RD_KAFKA_RESP_ERR_NO_ERROR);
+    }
+    ASSERT_EQ(rd_kafka_flush(producer.get(), 10000), RD_KAFKA_RESP_ERR_NO_ERROR);
+  }
+  Counts counts;
+  Properties props = {{"bootstrap.servers", bootstrap},
+                      {"group.id", "close-fetched"},
+                      {"auto.offset.reset", "earliest"},
+                      {"log_level", "0"}};
+  ConfPtr conf = make_conf(props, "kafka.consumer");
+  rd_kafka_conf_set_opaque(conf.get(), &counts);
+  rd_kafka_conf_set_rebalance_cb(conf.get(), on_rebalance);
+  HandlePtr rk = make_client(RD_KAFKA_CONSUMER, std::move(conf), props, "kafka.consumer");
+  rd_kafka_poll_set_consumer(rk.get());
+  rd_kafka_topic_partition_list_t* sub = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(sub, "close.fetched", RD_KAFKA_PARTITION_UA);
+  ASSERT_EQ(rd_kafka_subscribe(rk.get(), sub), RD_KAFKA_RESP_ERR_NO_ERROR);
+  rd_kafka_topic_partition_list_destroy(sub);
+  bool got_one = false;
+  for (int i = 0; i < 300 && !got_one; ++i) {
+    if (rd_kafka_message_t* m = rd_kafka_consumer_poll(rk.get(), 100)) {
+      got_one = m->err == RD_KAFKA_RESP_ERR_NO_ERROR;
+      rd_kafka_message_destroy(m);
+    }
+  }
+  ASSERT_TRUE(got_one);
+  // The rest of that fetch is queued locally now.
+  EXPECT_EQ(close_consumer(rk.get(), std::chrono::seconds(30)), CloseResult::closed);
+  EXPECT_EQ(counts.revoked, 1);
+  rd_kafka_mock_cluster_destroy(cluster);
+}
+
 }  // namespace
 }  // namespace newsflow::kafka
