@@ -61,6 +61,16 @@ std::vector<std::unique_ptr<Stage>> make_stages(const AppConfig& config, const s
   return out;
 }
 
-void validate_stage_sections(const AppConfig& config) { (void)make_stages(config, config.stages); }
+void validate_stage_sections(const AppConfig& config) {
+  // Sections of stages the config does not run are checked too: a typo there would otherwise
+  // surface only on the day the stage is switched on.
+  std::vector<std::string> names = config.stages;
+  for (const auto& [name, section] : config.stage_sections) {
+    if (section.IsDefined() && !section.IsNull() && std::find(names.begin(), names.end(), name) == names.end()) {
+      names.push_back(name);
+    }
+  }
+  (void)make_stages(config, names);
+}
 
 }  // namespace newsflow

@@ -19,7 +19,8 @@ bool is_known_stage(const std::string& name);
 // Builds the configured stages, validating each one's section. Throws ConfigError.
 std::vector<std::unique_ptr<Stage>> make_stages(const AppConfig& config, const std::vector<std::string>& names);
 
-// Builds every configured stage once, so settings and model files are checked — validate-config.
+// Builds every configured stage once, and every stage with a section in the config even if it
+// is not run, so settings and model files are checked — validate-config.
 void validate_stage_sections(const AppConfig& config);
 
 }  // namespace newsflow

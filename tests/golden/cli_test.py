@@ -25,6 +25,11 @@ with tempfile.TemporaryDirectory() as tmp:
     open(bad, "w").write("limits:\n  max_depth: 10\nkafka:\n  topics:\n    inptu: x\n")
     r = run("validate-config", "--config", bad)
     expect(r.returncode == 78 and "kafka.topics.inptu" in r.stderr, f"unknown key exits 78 naming it: {r.returncode} {r.stderr}")
+    # A section of a stage the config does not run is checked too (enabling it later must not fail).
+    off = os.path.join(tmp, "off.yaml")
+    open(off, "w").write("stages: [dedup]\nlangid:\n  body_prefix_bytess: 100\n")
+    r = run("validate-config", "--config", off)
+    expect(r.returncode == 78 and "langid.body_prefix_bytess" in r.stderr, f"disabled stage's typo exits 78 naming it: {r.returncode} {r.stderr}")
     r = run("validate-config", "--config", os.path.join(ROOT, "config/newsflow.yaml"))
     expect(r.returncode == 0, f"shipped config validates: {r.stderr}")
     r = run("validate-config", "--config", os.path.join(tmp, "missing.yaml"))
