@@ -38,21 +38,28 @@ void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partit
   }
 }
 
-TEST(ConsumerClose, FinalRevokeReachesTheCallback) {
-  char errstr[256];
-  rd_kafka_conf_t* owner_conf = rd_kafka_conf_new();
-  rd_kafka_conf_set(owner_conf, "log_level", "0", errstr, sizeof errstr);
-  HandlePtr owner(rd_kafka_new(RD_KAFKA_PRODUCER, owner_conf, errstr, sizeof errstr));
-  ASSERT_NE(owner, nullptr) << errstr;
-  rd_kafka_mock_cluster_t* cluster = rd_kafka_mock_cluster_new(owner.get(), 1);
-  ASSERT_NE(cluster, nullptr);
-  ASSERT_EQ(rd_kafka_mock_topic_create(cluster, "close.test", 3, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+// One mock broker per test, and consumers subscribed to a topic on it with on_rebalance.
+class ConsumerClose : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char errstr[256];
+    rd_kafka_conf_t* owner_conf = rd_kafka_conf_new();
+    rd_kafka_conf_set(owner_conf, "log_level", "0", errstr, sizeof errstr);
+    owner_.reset(rd_kafka_new(RD_KAFKA_PRODUCER, owner_conf, errstr, sizeof errstr));
+    ASSERT_NE(owner_, nullptr) << errstr;
+    cluster_ = rd_kafka_mock_cluster_new(owner_.get(), 1);
+    ASSERT_NE(cluster_, nullptr);
+    bootstrap_ = rd_kafka_mock_cluster_bootstraps(cluster_);
+  }
+  void TearDown() override {
+    if (cluster_ != nullptr) rd_kafka_mock_cluster_destroy(cluster_);
+  }
 
-  for (const char* strategy : {"cooperative-sticky", "range"}) {
-    Counts counts;
-    Properties props = {{"bootstrap.servers", rd_kafka_mock_cluster_bootstraps(cluster)},
-                        {"group.id", std::string("close-test-") + strategy},
+  HandlePtr subscribed(const std::string& topic, const std::string& group, const char* strategy, Counts& counts) {
+    Properties props = {{"bootstrap.servers", bootstrap_},
+                        {"group.id", group},
                         {"partition.assignment.strategy", strategy},
+                        {"auto.offset.reset", "earliest"},
                         {"log_level", "0"}};
     ConfPtr conf = make_conf(props, "kafka.consumer");
     rd_kafka_conf_set_opaque(conf.get(), &counts);
@@ -60,9 +67,22 @@ TEST(ConsumerClose, FinalRevokeReachesTheCallback) {
     HandlePtr rk = make_client(RD_KAFKA_CONSUMER, std::move(conf), props, "kafka.consumer");
     rd_kafka_poll_set_consumer(rk.get());
     rd_kafka_topic_partition_list_t* sub = rd_kafka_topic_partition_list_new(1);
-    rd_kafka_topic_partition_list_add(sub, "close.test", RD_KAFKA_PARTITION_UA);
-    ASSERT_EQ(rd_kafka_subscribe(rk.get(), sub), RD_KAFKA_RESP_ERR_NO_ERROR);
+    rd_kafka_topic_partition_list_add(sub, topic.c_str(), RD_KAFKA_PARTITION_UA);
+    EXPECT_EQ(rd_kafka_subscribe(rk.get(), sub), RD_KAFKA_RESP_ERR_NO_ERROR);
     rd_kafka_topic_partition_list_destroy(sub);
+    return rk;
+  }
+
+  HandlePtr owner_;
+  rd_kafka_mock_cluster_t* cluster_ = nullptr;
+  std::string bootstrap_;
+};
+
+TEST_F(ConsumerClose, FinalRevokeReachesTheCallback) {
+  ASSERT_EQ(rd_kafka_mock_topic_create(cluster_, "close.test", 3, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+  for (const char* strategy : {"cooperative-sticky", "range"}) {
+    Counts counts;
+    HandlePtr rk = subscribed("close.test", std::string("close-test-") + strategy, strategy, counts);
     for (int i = 0; i < 300 && counts.assigned < 3; ++i) {
       if (rd_kafka_message_t* m = rd_kafka_consumer_poll(rk.get(), 100)) rd_kafka_message_destroy(m);
     }
@@ -72,24 +92,15 @@ TEST(ConsumerClose, FinalRevokeReachesTheCallback) {
     EXPECT_EQ(counts.revoked, 3) << strategy;
     EXPECT_TRUE(rd_kafka_consumer_closed(rk.get()));
   }
-  rd_kafka_mock_cluster_destroy(cluster);
 }
 
 // Messages fetched but not yet polled are moved to the close queue. Serving that queue with
 // rd_kafka_queue_poll_callback() hit librdkafka's "op must have been handled" assert on them
 // (a CI abort); close_consumer must drop them instead (they were never begun, so never committed).
-TEST(ConsumerClose, FetchedButUnpolledMessagesAreDroppedNotAsserted) {
-  char errstr[256];
-  rd_kafka_conf_t* owner_conf = rd_kafka_conf_new();
-  rd_kafka_conf_set(owner_conf, "log_level", "0", errstr, sizeof errstr);
-  HandlePtr owner(rd_kafka_new(RD_KAFKA_PRODUCER, owner_conf, errstr, sizeof errstr));
-  ASSERT_NE(owner, nullptr) << errstr;
-  rd_kafka_mock_cluster_t* cluster = rd_kafka_mock_cluster_new(owner.get(), 1);
-  ASSERT_NE(cluster, nullptr);
-  ASSERT_EQ(rd_kafka_mock_topic_create(cluster, "close.fetched", 1, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
-  const std::string bootstrap = rd_kafka_mock_cluster_bootstraps(cluster);
+TEST_F(ConsumerClose, FetchedButUnpolledMessagesAreDroppedNotAsserted) {
+  ASSERT_EQ(rd_kafka_mock_topic_create(cluster_, "close.fetched", 1, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
   {
-    Properties pprops = {{"bootstrap.servers", bootstrap}, {"log_level", "0"}};
+    Properties pprops = {{"bootstrap.servers", bootstrap_}, {"log_level", "0"}};
     HandlePtr producer = make_client(RD_KAFKA_PRODUCER, make_conf(pprops, "kafka.producer"), pprops, "kafka.producer");
     for (int i = 0; i < 500; ++i) {
       ASSERT_EQ(rd_kafka_producev(producer.get(), RD_KAFKA_V_TOPIC("close.fetched"), RD_KAFKA_V_VALUE((void*)"x", 1),
@@ -99,19 +110,7 @@ TEST(ConsumerClose, FetchedButUnpolledMessagesAreDroppedNotAsserted) {
     ASSERT_EQ(rd_kafka_flush(producer.get(), 10000), RD_KAFKA_RESP_ERR_NO_ERROR);
   }
   Counts counts;
-  Properties props = {{"bootstrap.servers", bootstrap},
-                      {"group.id", "close-fetched"},
-                      {"auto.offset.reset", "earliest"},
-                      {"log_level", "0"}};
-  ConfPtr conf = make_conf(props, "kafka.consumer");
-  rd_kafka_conf_set_opaque(conf.get(), &counts);
-  rd_kafka_conf_set_rebalance_cb(conf.get(), on_rebalance);
-  HandlePtr rk = make_client(RD_KAFKA_CONSUMER, std::move(conf), props, "kafka.consumer");
-  rd_kafka_poll_set_consumer(rk.get());
-  rd_kafka_topic_partition_list_t* sub = rd_kafka_topic_partition_list_new(1);
-  rd_kafka_topic_partition_list_add(sub, "close.fetched", RD_KAFKA_PARTITION_UA);
-  ASSERT_EQ(rd_kafka_subscribe(rk.get(), sub), RD_KAFKA_RESP_ERR_NO_ERROR);
-  rd_kafka_topic_partition_list_destroy(sub);
+  HandlePtr rk = subscribed("close.fetched", "close-fetched", "range", counts);
   bool got_one = false;
   for (int i = 0; i < 300 && !got_one; ++i) {
     if (rd_kafka_message_t* m = rd_kafka_consumer_poll(rk.get(), 100)) {
@@ -123,7 +122,6 @@ TEST(ConsumerClose, FetchedButUnpolledMessagesAreDroppedNotAsserted) {
   // The rest of that fetch is queued locally now.
   EXPECT_EQ(close_consumer(rk.get(), std::chrono::seconds(30)), CloseResult::closed);
   EXPECT_EQ(counts.revoked, 1);
-  rd_kafka_mock_cluster_destroy(cluster);
 }
 
 }  // namespace
