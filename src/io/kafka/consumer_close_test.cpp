@@ -3,12 +3,12 @@
 #include "io/kafka/consumer_close.h"
 
 #include <gtest/gtest.h>
-#include <librdkafka/rdkafka_mock.h>
 
 #include <atomic>
 #include <cstring>
 
 #include "io/kafka/kafka_config.h"
+#include "io/kafka/mock_cluster_test_env.h"
 
 namespace newsflow::kafka {
 namespace {
@@ -38,23 +38,9 @@ void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partit
   }
 }
 
-// One mock broker per test, and consumers subscribed to a topic on it with on_rebalance.
-class ConsumerClose : public ::testing::Test {
+// Consumers subscribed to a topic of the mock cluster, with on_rebalance.
+class ConsumerClose : public testing::MockClusterTest {
  protected:
-  void SetUp() override {
-    char errstr[256];
-    rd_kafka_conf_t* owner_conf = rd_kafka_conf_new();
-    rd_kafka_conf_set(owner_conf, "log_level", "0", errstr, sizeof errstr);
-    owner_.reset(rd_kafka_new(RD_KAFKA_PRODUCER, owner_conf, errstr, sizeof errstr));
-    ASSERT_NE(owner_, nullptr) << errstr;
-    cluster_ = rd_kafka_mock_cluster_new(owner_.get(), 1);
-    ASSERT_NE(cluster_, nullptr);
-    bootstrap_ = rd_kafka_mock_cluster_bootstraps(cluster_);
-  }
-  void TearDown() override {
-    if (cluster_ != nullptr) rd_kafka_mock_cluster_destroy(cluster_);
-  }
-
   HandlePtr subscribed(const std::string& topic, const std::string& group, const char* strategy, Counts& counts) {
     Properties props = {{"bootstrap.servers", bootstrap_},
                         {"group.id", group},
@@ -72,14 +58,10 @@ class ConsumerClose : public ::testing::Test {
     rd_kafka_topic_partition_list_destroy(sub);
     return rk;
   }
-
-  HandlePtr owner_;
-  rd_kafka_mock_cluster_t* cluster_ = nullptr;
-  std::string bootstrap_;
 };
 
 TEST_F(ConsumerClose, FinalRevokeReachesTheCallback) {
-  ASSERT_EQ(rd_kafka_mock_topic_create(cluster_, "close.test", 3, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+  create_topic("close.test", 3);
   for (const char* strategy : {"cooperative-sticky", "range"}) {
     Counts counts;
     HandlePtr rk = subscribed("close.test", std::string("close-test-") + strategy, strategy, counts);
@@ -98,7 +80,7 @@ TEST_F(ConsumerClose, FinalRevokeReachesTheCallback) {
 // rd_kafka_queue_poll_callback() hit librdkafka's "op must have been handled" assert on them
 // (a CI abort); close_consumer must drop them instead (they were never begun, so never committed).
 TEST_F(ConsumerClose, FetchedButUnpolledMessagesAreDroppedNotAsserted) {
-  ASSERT_EQ(rd_kafka_mock_topic_create(cluster_, "close.fetched", 1, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+  create_topic("close.fetched", 1);
   {
     Properties pprops = {{"bootstrap.servers", bootstrap_}, {"log_level", "0"}};
     HandlePtr producer = make_client(RD_KAFKA_PRODUCER, make_conf(pprops, "kafka.producer"), pprops, "kafka.producer");

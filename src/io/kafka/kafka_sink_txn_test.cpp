@@ -12,6 +12,7 @@
 
 #include "io/kafka/exactly_once.h"
 #include "io/kafka/kafka_sink.h"
+#include "io/kafka/mock_cluster_test_env.h"
 #include "io/kafka/ticket.h"
 #include "metrics/metrics.h"
 
@@ -26,18 +27,11 @@ struct GroupDeleter {
   void operator()(rd_kafka_consumer_group_metadata_t* g) const noexcept { rd_kafka_consumer_group_metadata_destroy(g); }
 };
 
-class TxnSinkTest : public ::testing::Test {
+class TxnSinkTest : public testing::MockClusterTest {
  protected:
   void SetUp() override {
-    char errstr[256];
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    rd_kafka_conf_set(conf, "log_level", "0", errstr, sizeof errstr);
-    owner_.reset(rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr));
-    ASSERT_NE(owner_, nullptr) << errstr;
-    cluster_ = rd_kafka_mock_cluster_new(owner_.get(), 1);
-    ASSERT_NE(cluster_, nullptr);
-    for (const char* t : {"in", "out", "dup", "dlq", "state"}) ASSERT_EQ(rd_kafka_mock_topic_create(cluster_, t, 1, 1), 0);
-    bootstrap_ = rd_kafka_mock_cluster_bootstraps(cluster_);
+    MockClusterTest::SetUp();
+    for (const char* t : {"in", "out", "dup", "dlq", "state"}) create_topic(t, 1);
     group_.reset(rd_kafka_consumer_group_metadata_new("g"));
     Properties rp = {{"bootstrap.servers", bootstrap_}, {"log_level", "0"}};
     reader_ = make_client(RD_KAFKA_PRODUCER, make_conf(rp, "reader"), rp, "reader");
@@ -46,7 +40,7 @@ class TxnSinkTest : public ::testing::Test {
   void TearDown() override {
     sink_.reset();
     reader_.reset();
-    if (cluster_) rd_kafka_mock_cluster_destroy(cluster_);
+    MockClusterTest::TearDown();
   }
 
   void make_sink(TransactionOptions options = {}, Properties user = {}) {
@@ -95,10 +89,7 @@ class TxnSinkTest : public ::testing::Test {
     rd_kafka_mock_push_request_errors_array(cluster_, api, v.size(), v.data());
   }
 
-  HandlePtr owner_;
   HandlePtr reader_;  // a plain client of the mock cluster, for watermarks
-  rd_kafka_mock_cluster_t* cluster_ = nullptr;
-  std::string bootstrap_;
   std::unique_ptr<rd_kafka_consumer_group_metadata_t, GroupDeleter> group_;
   PartitionOffsetTracker tracker_;
   Metrics metrics_;  // before sink_: the sink reports into it until it is destroyed

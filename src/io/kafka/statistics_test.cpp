@@ -4,7 +4,6 @@
 #include "io/kafka/statistics.h"
 
 #include <gtest/gtest.h>
-#include <librdkafka/rdkafka_mock.h>
 #include <prometheus/text_serializer.h>
 
 #include <chrono>
@@ -15,6 +14,7 @@
 
 #include "io/kafka/kafka_sink.h"
 #include "io/kafka/kafka_source.h"
+#include "io/kafka/mock_cluster_test_env.h"
 #include "io/kafka/ticket.h"
 #include "metrics/rdkafka_stats.h"
 
@@ -46,19 +46,12 @@ bool eventually(const std::function<bool()>& done, const std::function<void()>& 
   return done();
 }
 
-class StatisticsOnMockCluster : public ::testing::Test {
+class StatisticsOnMockCluster : public testing::MockClusterTest {
  protected:
   void SetUp() override {
-    char errstr[256];
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    rd_kafka_conf_set(conf, "log_level", "0", errstr, sizeof errstr);
-    owner_.reset(rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr));
-    ASSERT_NE(owner_, nullptr) << errstr;
-    cluster_ = rd_kafka_mock_cluster_new(owner_.get(), 1);
-    ASSERT_NE(cluster_, nullptr);
-    ASSERT_EQ(rd_kafka_mock_topic_create(cluster_, "stats.in", 2, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
-    ASSERT_EQ(rd_kafka_mock_topic_create(cluster_, "stats.out", 1, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
-    bootstrap_ = rd_kafka_mock_cluster_bootstraps(cluster_);
+    MockClusterTest::SetUp();
+    create_topic("stats.in", 2);
+    create_topic("stats.out", 1);
   }
   // Lag is known only once a partition has a position: give each partition of stats.in records.
   void produce_input(int per_partition) {
@@ -79,12 +72,6 @@ class StatisticsOnMockCluster : public ::testing::Test {
     }
     ASSERT_EQ(rd_kafka_flush(p.get(), 20000), RD_KAFKA_RESP_ERR_NO_ERROR);
   }
-  void TearDown() override {
-    if (cluster_) rd_kafka_mock_cluster_destroy(cluster_);
-  }
-  HandlePtr owner_;
-  rd_kafka_mock_cluster_t* cluster_ = nullptr;
-  std::string bootstrap_;
 };
 
 // statistics.interval.ms of a conf made from `props` after attach_statistics().
