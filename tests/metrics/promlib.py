@@ -1,6 +1,6 @@
-"""Helpers for the observability tests: free ports, bounded waits, a newsflow process fed through
+"""Helpers for the observability tests: bounded waits, a newsflow process fed through
 stdin, a real Prometheus on loopback, and the Prometheus HTTP API. Python stdlib only."""
-import json, os, re, shutil, signal, socket, subprocess, tempfile, threading, time, urllib.error, urllib.parse, urllib.request
+import json, os, re, shutil, signal, subprocess, sys, tempfile, threading, time, urllib.error, urllib.parse, urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PROM_DIR = os.path.join(ROOT, "deploy", "prometheus")
@@ -9,11 +9,8 @@ PROMETHEUS = os.environ.get("PROMETHEUS", shutil.which("prometheus") or "/usr/bi
 PROMTOOL = os.environ.get("PROMTOOL", shutil.which("promtool") or "/usr/bin/promtool")
 SKIP = 77  # ctest SKIP_RETURN_CODE
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+from nftest import free_port  # noqa: E402  (re-exported: the Prometheus tests import it from here)
 
 
 def wait_for(what, fn, timeout, interval=0.25):
