@@ -31,6 +31,7 @@ class MockClusterTest : public ::testing::Test {
     cluster_ = nullptr;
   }
   void create_topic(const char* topic, int partitions) {
+    ASSERT_NE(cluster_, nullptr) << "the mock cluster was not created";
     ASSERT_EQ(rd_kafka_mock_topic_create(cluster_, topic, partitions, 1), RD_KAFKA_RESP_ERR_NO_ERROR) << topic;
   }
 
