@@ -13,6 +13,7 @@
 #include <chrono>
 
 #include "codec/article_parser.h"
+#include "core/clock.h"
 #include "codec/article_writer.h"
 #include "metrics/metrics.h"
 
@@ -44,8 +45,6 @@ namespace flow = oneapi::tbb::flow;
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-int64_t now_ns() { return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count(); }
 
 // Gives every step of the graph the same accounting: timing, outcome counters, queue depth and
 // error capture. A dead article passes through untouched (counted as skipped).
@@ -225,7 +224,7 @@ struct Pipeline::Impl {
       }
     }
     metrics.in_flight().Decrement();
-    owner.last_progress_ns_.store(now_ns(), std::memory_order_relaxed);
+    owner.last_progress_ns_.store(steady_now_ns(), std::memory_order_relaxed);
     owner.in_flight_.fetch_sub(1, std::memory_order_release);
     owner.in_flight_.notify_one();
     NEWSFLOW_HANDOFF_RELEASE(this);  // for the next delivery, and for drain()
@@ -289,7 +288,7 @@ void Pipeline::enqueue(Record&& record) {
   auto* a = new Article();
   a->record = std::move(record);
   a->record.sequence = next_sequence_++;
-  if (in_flight_.fetch_add(1, std::memory_order_relaxed) == 0) last_progress_ns_.store(now_ns(), std::memory_order_relaxed);
+  if (in_flight_.fetch_add(1, std::memory_order_relaxed) == 0) last_progress_ns_.store(steady_now_ns(), std::memory_order_relaxed);
   impl_->metrics.in_flight().Increment();
   impl_->parse_step.arrive();
   NEWSFLOW_HANDOFF_RELEASE(a);

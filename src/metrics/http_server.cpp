@@ -60,10 +60,6 @@ class HealthCollector : public prometheus::Collectable {
 
 }  // namespace
 
-int64_t steady_now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
 // The collector refers to `health`: the HttpServer (the only scraper) must be stopped before
 // `health` goes away, which declaration order in the app guarantees.
 HttpServer::HttpServer(Metrics& metrics, Health& health) : metrics_(metrics), health_(health) {

@@ -7,6 +7,8 @@
 #include <string>
 #include <thread>
 
+#include "core/clock.h"
+
 namespace httplib { class Server; }
 
 namespace newsflow {
@@ -39,9 +41,6 @@ struct Health {
   std::atomic<int64_t> last_beat_ns{0};  // steady clock; 0 = no beat yet (starting up)
   std::atomic<int64_t> stalled_ns{0};
 };
-
-// Steady-clock nanoseconds, the clock of Health::beat / is_live.
-int64_t steady_now_ns();
 
 class HttpServer {
  public:

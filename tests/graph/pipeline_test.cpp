@@ -6,6 +6,7 @@
 #include <random>
 #include <thread>
 
+#include "core/clock.h"
 #include "graph/pipeline.h"
 #include "metrics/metrics.h"
 
@@ -198,14 +199,13 @@ TEST(Pipeline, StalledTimeCountsOnlyWhileArticlesWaitWithoutProgress) {
   stages.push_back(std::move(gate));
   CollectingSink sink;
   Pipeline p({Limits{}, 16}, std::move(stages), sink, metrics);
-  auto now = [] { return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count(); };
-  EXPECT_EQ(p.stalled_ns(now()), 0);  // empty graph: never stalled, however long it idles
+  EXPECT_EQ(p.stalled_ns(steady_now_ns()), 0);  // empty graph: never stalled, however long it idles
   p.submit(rec(article(1)));
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  EXPECT_GE(p.stalled_ns(now()), 40'000'000);  // held since submission, nothing finished
+  EXPECT_GE(p.stalled_ns(steady_now_ns()), 40'000'000);  // held since submission, nothing finished
   g->open = true;
   p.drain();
-  EXPECT_EQ(p.stalled_ns(now()), 0);
+  EXPECT_EQ(p.stalled_ns(steady_now_ns()), 0);
 }
 
 TEST(Pipeline, SinkFailureStopsSubmissionWithTheError) {

@@ -8,6 +8,7 @@
 
 #include <thread>
 
+#include "core/clock.h"
 #include "io/kafka/kafka_sink.h"
 #include "metrics/metrics.h"
 
@@ -18,7 +19,6 @@ struct ListDeleter {
   void operator()(rd_kafka_topic_partition_list_t* l) const noexcept { rd_kafka_topic_partition_list_destroy(l); }
 };
 
-int64_t steady_ns() { return std::chrono::steady_clock::now().time_since_epoch().count(); }
 
 }  // namespace
 
@@ -68,7 +68,7 @@ void KafkaSink::begin_locked() {
     throw KafkaFatalError("kafka transaction: " + abortable);
   }
   txn_records_.store(0);
-  txn_started_ns_.store(steady_ns());
+  txn_started_ns_.store(steady_now_ns());
 }
 
 bool KafkaSink::commit_due(Clock::time_point now) const {
