@@ -79,8 +79,7 @@ def main(tmp):
 
     def send(chunk):
         if TOOL:
-            tool("produce", BOOT, topics["raw"],
-                 stdin=("\n".join(f"{json.loads(v)['id'].encode().hex()}\t{v.encode().hex()}\t" for v in chunk) + "\n").encode())
+            tool.produce(topics["raw"], [(json.loads(v)["id"].encode(), v.encode(), []) for v in chunk])
         else:
             p.stdin.write(("\n".join(chunk) + "\n").encode())
             p.stdin.flush()
