@@ -23,7 +23,7 @@ reach the end. Needs KAFKA_BOOTSTRAP. The last stdout line is one JSON object.
 import argparse, json, os, re, signal, subprocess, sys, tempfile, threading, time, urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "lib"))
-from nftest import KafkaTool, delivered, free_port, metrics_text, parse_metrics
+from nftest import KafkaTool, delivered, free_port, metrics_text, parse_metrics, syndicated_copy
 
 ap = argparse.ArgumentParser()
 ap.add_argument("newsflow")
@@ -60,13 +60,7 @@ with tempfile.TemporaryDirectory() as tmp:
     with open(data, "w", encoding="utf-8") as f:
         for r in range(args.repeat):
             for a in lines:
-                if r:
-                    a = dict(a, id=f"{a['id']}#r{r}")
-                    if isinstance(a.get("url"), str):
-                        a["url"] += f"/replay-{r}"
-                    if isinstance(a.get("body"), str):
-                        a["body"] = f"REPLAY {r} (newsflow) - " + a["body"]
-                s = json.dumps(a, ensure_ascii=False)
+                s = json.dumps(syndicated_copy(a, r), ensure_ascii=False)
                 f.write(s + "\n")
                 total += 1
                 nbytes += len(s.encode())

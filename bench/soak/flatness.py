@@ -26,25 +26,18 @@ args = ap.parse_args()
 NEWSFLOW = os.path.join(args.build, "src/app/newsflow")
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
-from nftest import delivered, free_port, scrape
+from nftest import delivered, free_port, scrape, syndicated_copy
 
 
 def generate(pipe, corpus):
-    """Replay k of record i: id#rk, url/replay-k, a dateline before the body (k = 0: as is)."""
+    """The corpus replayed as syndicated copies until args.articles have been written."""
     n = 0
     try:
         for k in range(1 << 30):
             for rec in corpus:
                 if n >= args.articles:
                     return
-                if k:
-                    rec = dict(rec)
-                    rec["id"] = f"{rec.get('id', n)}#r{k}"
-                    if isinstance(rec.get("url"), str):
-                        rec["url"] += f"/replay-{k}"
-                    if isinstance(rec.get("body"), str):
-                        rec["body"] = f"REPLAY {k} (newsflow) - " + rec["body"]
-                pipe.write((json.dumps(rec, ensure_ascii=False) + "\n").encode())
+                pipe.write((json.dumps(syndicated_copy(rec, k), ensure_ascii=False) + "\n").encode())
                 n += 1
     except BrokenPipeError:
         pass

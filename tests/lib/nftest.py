@@ -62,6 +62,19 @@ def delivered(m):
     return sum(v for k, v in m.items() if k.startswith("newsflow_output_records_total"))
 
 
+def syndicated_copy(article, k):
+    """Replay k of an article dict as `newsflow bench` makes it (k = 0: as is): id#rk, url/replay-k,
+    a dateline before the body — a near-duplicate the dedup stage has to work for."""
+    if not k:
+        return article
+    a = dict(article, id=f"{article.get('id')}#r{k}")
+    if isinstance(a.get("url"), str):
+        a["url"] += f"/replay-{k}"
+    if isinstance(a.get("body"), str):
+        a["body"] = f"REPLAY {k} (newsflow) - " + a["body"]
+    return a
+
+
 def hx(b):
     return "-" if b is None else b.hex()
 
