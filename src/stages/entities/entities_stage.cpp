@@ -1,11 +1,11 @@
 #include "stages/entities/entities_stage.h"
 
 #include <atomic>
-#include <chrono>
 #include <filesystem>
 #include <map>
 #include <mutex>
 
+#include "core/clock.h"
 #include "core/resources.h"
 #include "core/tokenizer.h"
 #include "stages/entities/fold.h"
@@ -176,19 +176,16 @@ class EntitiesStage final : public Stage {
     return fallback_;
   }
 
-  void schedule_check() {
-    const auto now = std::chrono::steady_clock::now().time_since_epoch();
-    next_check_.store(std::chrono::duration_cast<std::chrono::milliseconds>(now).count() + reload_seconds_ * 1000LL,
-                      std::memory_order_relaxed);
-  }
+  int64_t reload_period_ns() const { return reload_seconds_ * 1'000'000'000LL; }
+
+  void schedule_check() { next_check_.store(steady_now_ns() + reload_period_ns(), std::memory_order_relaxed); }
 
   // Polls the watchlist files at most every reload_check_seconds; one thread does it, others go on.
   void maybe_reload() {
     if (reload_seconds_ <= 0) return;
-    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::steady_clock::now().time_since_epoch()).count();
+    const int64_t now = steady_now_ns();
     int64_t due = next_check_.load(std::memory_order_relaxed);
-    if (now < due || !next_check_.compare_exchange_strong(due, now + reload_seconds_ * 1000LL)) return;
+    if (now < due || !next_check_.compare_exchange_strong(due, now + reload_period_ns())) return;
     std::unique_lock lock(reload_mu_, std::try_to_lock);
     if (!lock.owns_lock()) return;
     const uint64_t fp = fingerprint(watch_path_);
@@ -204,7 +201,7 @@ class EntitiesStage final : public Stage {
   std::string watch_path_;
   int reload_seconds_;
   std::atomic<std::shared_ptr<const WatchlistSet>> watch_;
-  std::atomic<int64_t> next_check_{0};
+  std::atomic<int64_t> next_check_{0};  // steady_now_ns() of the next watchlist poll
   std::mutex reload_mu_;
   uint64_t seen_fp_ = 0;
 };
