@@ -13,6 +13,13 @@ def fail(msg):
     print("FAIL:", msg, flush=True)
 
 
+def expect(cond, msg):
+    """fail(msg) unless cond; returns cond, so a check can guard the ones that need it."""
+    if not cond:
+        fail(msg)
+    return cond
+
+
 def kafka_bootstrap():
     """KAFKA_BOOTSTRAP, or exit 77 (ctest's skip) without it; under CI=true a missing broker is a failure."""
     boot = os.environ.get("KAFKA_BOOTSTRAP", "")

@@ -5,19 +5,10 @@ query on that datasource; the committed JSON is what deploy/grafana/generate_das
 import importlib.util, json, os, re, sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from promlib import DASHBOARD, ROOT
+from promlib import DASHBOARD, ROOT, expect, failures
 
 GRAFANA = os.path.join(ROOT, "deploy", "grafana")
 ROWS = ["Overview", "RED per stage", "Kafka lag", "librdkafka", "NLP quality", "Process"]
-failures = []
-
-
-def expect(cond, msg):
-    if not cond:
-        failures.append(msg)
-        print("FAIL:", msg)
-
-
 d = json.load(open(DASHBOARD))
 expect(d.get("uid") == "newsflow", f"stable uid 'newsflow', got {d.get('uid')}")
 variables = {v["name"]: v for v in d.get("templating", {}).get("list", [])}

@@ -23,24 +23,13 @@ Usage: prometheus_kafka_test.py NEWSFLOW_BINARY. Exits 77 (skipped) without KAFK
 import json, os, signal, subprocess, sys, tempfile, threading, time, urllib.error
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from promlib import (BAD_LINES, DASHBOARD, PROM_DIR, PROMETHEUS, PROMTOOL, ROOT, SKIP, Prometheus, article,
-                     dashboard_queries, free_port, http_get, recording_rules, rules_with_zero_for, series_count, wait_for)
+from promlib import (ALERTS, BAD_LINES, DASHBOARD, PROMETHEUS, PROMTOOL, RECORDING, ROOT, SKIP, Prometheus,
+                     article, dashboard_queries, expect, failures, free_port, http_get, recording_rules,
+                     rules_with_zero_for, series_count, wait_for)
 from prometheus_test import KAFKA_ONLY_IN_JSONL_MODE, KAFKA_ONLY_RECORDINGS, SUBSTITUTIONS
 
 KAFKA_SH = os.path.join(ROOT, "deploy", "kafka", "kafka.sh")
-RECORDING = os.path.join(PROM_DIR, "rules", "newsflow-recording.yml")
-ALERTS = os.path.join(PROM_DIR, "rules", "newsflow-alerts.yml")
 PARTITIONS = 4
-failures = []
-
-
-def expect(cond, msg):
-    if not cond:
-        failures.append(msg)
-        print("FAIL:", msg, flush=True)
-    return cond
-
-
 def status(url):
     """HTTP status of a GET (an error status is a status, not an exception)."""
     try:

@@ -14,8 +14,9 @@ Usage: prometheus_test.py NEWSFLOW_BINARY. Exits 77 (skipped) when prometheus is
 import json, os, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from promlib import (DASHBOARD, PROM_DIR, PROMETHEUS, PROMTOOL, SKIP, Newsflow, Prometheus, dashboard_queries,
-                     http_get, recording_rules, rules_with_zero_for, sample_value, series_count, wait_for)
+from promlib import (ALERTS, DASHBOARD, PROM_DIR, PROMETHEUS, PROMTOOL, RECORDING, SKIP, Newsflow, Prometheus,
+                     dashboard_queries, expect, failures, http_get, recording_rules, rules_with_zero_for, sample_value,
+                     series_count, wait_for)
 
 # Metrics that only a Kafka-mode run exports (librdkafka statistics). JSONL mode has no consumer or
 # producer, so queries over them are excluded here, by this explicit list only;
@@ -31,19 +32,7 @@ KAFKA_ONLY_IN_JSONL_MODE = [
 ]
 KAFKA_ONLY_RECORDINGS = ["newsflow:consumer_lag:max", "newsflow:consumer_lag:sum"]
 SUBSTITUTIONS = {"$__rate_interval": "30s", "$job": ".+", "$instance": ".+"}
-RECORDING = os.path.join(PROM_DIR, "rules", "newsflow-recording.yml")
-ALERTS = os.path.join(PROM_DIR, "rules", "newsflow-alerts.yml")
 MAX_SERIES = 500
-
-failures = []
-
-
-def expect(cond, msg):
-    if not cond:
-        failures.append(msg)
-        print("FAIL:", msg, flush=True)
-    return cond
-
 
 def kafka_only(expr):
     return any(m in expr for m in KAFKA_ONLY_IN_JSONL_MODE + KAFKA_ONLY_RECORDINGS)

@@ -1,16 +1,18 @@
 """Helpers for the observability tests: bounded waits, a newsflow process fed through
 stdin, a real Prometheus on loopback, and the Prometheus HTTP API. Python stdlib only."""
-import json, os, re, shutil, signal, subprocess, sys, tempfile, threading, time, urllib.error, urllib.parse, urllib.request
+import json, os, re, shutil, signal, subprocess, sys, threading, time, urllib.error, urllib.parse, urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PROM_DIR = os.path.join(ROOT, "deploy", "prometheus")
 DASHBOARD = os.path.join(ROOT, "deploy", "grafana", "dashboards", "newsflow.json")
+RECORDING = os.path.join(PROM_DIR, "rules", "newsflow-recording.yml")
+ALERTS = os.path.join(PROM_DIR, "rules", "newsflow-alerts.yml")
 PROMETHEUS = os.environ.get("PROMETHEUS", shutil.which("prometheus") or "/usr/bin/prometheus")
 PROMTOOL = os.environ.get("PROMTOOL", shutil.which("promtool") or "/usr/bin/promtool")
 SKIP = 77  # ctest SKIP_RETURN_CODE
 
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
-from nftest import free_port  # noqa: E402  (re-exported: the Prometheus tests import it from here)
+from nftest import expect, failures, free_port  # noqa: E402,F401  (re-exported for the observability tests)
 
 
 def wait_for(what, fn, timeout, interval=0.25):

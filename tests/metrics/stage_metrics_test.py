@@ -9,18 +9,9 @@ list is tried with `--stages NAME`; "unknown stage" means not (yet) registered."
 import os, re, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from promlib import ROOT, Newsflow, http_get, sample_value, wait_for
+from promlib import ROOT, Newsflow, expect, failures, http_get, sample_value, wait_for
 
 binary = sys.argv[1]
-failures = []
-
-
-def expect(cond, msg):
-    if not cond:
-        failures.append(msg)
-        print("FAIL:", msg)
-
-
 def candidate_stages():
     text = open(os.path.join(ROOT, "config", "newsflow.yaml")).read()
     m = re.search(r"^#?\s*stages:\s*\[([^\]]*)\]", text, re.M)
