@@ -23,7 +23,7 @@ reach the end. Needs KAFKA_BOOTSTRAP. The last stdout line is one JSON object.
 import argparse, json, os, re, signal, subprocess, sys, tempfile, threading, time, urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "lib"))
-from nftest import KafkaTool, delivered, free_port, metrics_text, parse_metrics, syndicated_copy
+from nftest import BIG_RECORDS, COMPACTED, KafkaTool, delivered, free_port, metrics_text, parse_metrics, syndicated_copy
 
 ap = argparse.ArgumentParser()
 ap.add_argument("newsflow")
@@ -44,7 +44,7 @@ boot = os.environ["KAFKA_BOOTSTRAP"]
 tag = f"nfbench{os.getpid()}"
 tool = KafkaTool(args.tool, boot)
 raw = f"{tag}.raw"
-tool("create", boot, raw, "4", "max.message.bytes=8388608")
+tool("create", boot, raw, "4", *BIG_RECORDS)
 
 def delete_topics(*names):
     try:
@@ -102,11 +102,9 @@ with tempfile.TemporaryDirectory() as tmp:
     def run_once(guarantee, run, stages):
         # Each run its own dedup state: a shared one would make every later run's articles duplicates.
         # Latency mode produces while newsflow runs: each run its own input topic too.
-        outs = {n: f"{tag}.{run}.{n}" for n in ("out", "dup", "dlq", "state") + (("raw",) if args.rate else ())}
-        extra = {"dlq": ["max.message.bytes=8388608"], "state": ["cleanup.policy=compact"], "raw": ["max.message.bytes=8388608"]}
+        outs = tool.create_topics(f"{tag}.{run}", 4, ("out", "dup", "dlq", "state") + (("raw",) if args.rate else ()),
+                                  {"dlq": BIG_RECORDS, "state": COMPACTED, "raw": BIG_RECORDS})
         inp = outs.get("raw", raw)
-        for n, t in outs.items():
-            tool("create", boot, t, "4", *extra.get(n, []))
         group = f"{tag}.{run}"
         port = free_port()
         cfg = {"threads": args.threads, "metrics": {"bind": f"127.0.0.1:{port}"},

@@ -39,9 +39,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 KAFKA_LIB = os.environ.get("KAFKA_LIB_DIR", os.path.join(ROOT, "deploy/kafka/lib"))
 CLIENT_ID = f"newsflow-soak-{os.getpid()}"
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
-from nftest import KafkaTool, delivered, free_port, scrape
+from nftest import WORDS, KafkaTool, delivered, free_port, scrape
 tool = KafkaTool(TOOL, BOOT)
-WORDS = "the council port minister said market rose fell strike talks city river bank plan vote union court".split()
 
 
 def quota(rate):  # producer_byte_rate for newsflow's client.id; None removes it
@@ -53,9 +52,7 @@ def quota(rate):  # producer_byte_rate for newsflow's client.id; None removes it
 
 def main(tmp):
     tag = f"soak{os.getpid()}"
-    topics = {n: f"{tag}.{n}" for n in ("raw", "out", "dup", "dlq", "state")}
-    for n in topics.values():
-        tool("create", BOOT, n, "4")
+    topics = tool.create_topics(tag, 4)
     port = free_port()
     cfg = {"stages": [s for s in args.stages.split(",") if s], "threads": 2, "limits": {"max_in_flight": args.max_in_flight},
            **({"dedup": {"max_entries": args.dedup_max_entries}} if args.dedup_max_entries else {}),

@@ -3,27 +3,14 @@
 with its reason and the original bytes; exit 0; blank lines skipped and counted."""
 import base64, json, os, random, subprocess, sys, tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from nftest import BAD_INPUTS, invented_article
+
 binary = sys.argv[1]
 stages = sys.argv[2] if len(sys.argv) > 2 else None
 rng = random.Random(7)
-WORDS = "the council port minister said market rose fell strike talks city river bank plan vote union court".split()
 
-def good(i):
-    body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(20, 120)))
-    return json.dumps({"id": f"c-{i}", "title": f"Story {i} " + rng.choice(WORDS), "body": body,
-                       "source": f"src-{i % 50}", "published_at": None}).encode()
-
-BAD = [  # (expected code, bytes)
-    ("malformed_json", b'{"id":"x","title":"unterminated'),
-    ("invalid_utf8", b'{"id":"x","title":"bad \xc3\x28 byte"}'),
-    ("bom", b'\xef\xbb\xbf{"id":"x","title":"bom"}'),
-    ("nul_byte", b'{"id":"x","title":"nul \x00 inside"}'),
-    ("too_deep", b'{"id":"x","title":"deep","d":' + b"[" * 2000 + b"]" * 2000 + b"}"),
-    ("too_large", b'{"id":"x","title":"big","body":"' + b"a" * (2 * 1024 * 1024) + b'"}'),
-    ("wrong_type", b'{"id":"x","title":{"not":"a string"}}'),
-    ("missing_id", b'{"title":"no id here","body":"text"}'),
-    ("empty_content", b'{"id":"x","title":"","body":""}'),
-    ("not_object", b'"a bare string"'),
+BAD = BAD_INPUTS + [  # (expected code, bytes)
     ("invalid_utf8", bytes([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x1A, 0x01, 0xFF, 0xFE, 0x80])),  # binary garbage
 ]
 
@@ -35,7 +22,7 @@ for i in range(10000):
         lines.append(raw)
         expected_bad.append((code, raw))
     else:
-        lines.append(good(i))
+        lines.append(invented_article(i, rng))
 payload = b"\n".join(lines) + b"\n\n   \n"  # two blank lines at the end
 
 with tempfile.TemporaryDirectory() as tmp:

@@ -16,7 +16,7 @@ reload_test.py NEWSFLOW KAFKA_TEST_TOOL       Kafka mode: the same stream throug
 import json, os, re, signal, subprocess, sys, tempfile, threading, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from nftest import KafkaTool, delivered, fail, failures, free_port, kafka_bootstrap, scrape
+from nftest import COMPACTED, KafkaTool, delivered, fail, failures, free_port, kafka_bootstrap, scrape
 
 NEWSFLOW = sys.argv[1]
 TOOL = sys.argv[2] if len(sys.argv) > 2 else None
@@ -57,9 +57,7 @@ def main(tmp):
     topics, port = {}, None
     if TOOL:
         tag = f"reload{os.getpid()}"
-        topics = {n: f"{tag}.{n}" for n in ("raw", "out", "dup", "dlq", "state")}
-        for n, t in topics.items():
-            tool("create", BOOT, t, "2", *(["cleanup.policy=compact"] if n == "state" else []))
+        topics = tool.create_topics(tag, 2, configs={"state": COMPACTED})
         port = free_port()
         KAFKA.update({"metrics": {"bind": f"127.0.0.1:{port}"},
                       "kafka": {"bootstrap_servers": BOOT, "group_id": tag,

@@ -16,7 +16,7 @@ Usage: dedup_state_test.py NEWSFLOW KAFKA_TEST_TOOL MODE[_eos]  (KAFKA_BOOTSTRAP
 import json, os, signal, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from nftest import KafkaTool, fail, failures, free_port, kafka_bootstrap
+from nftest import COMPACTED, KafkaTool, fail, failures, free_port, kafka_bootstrap
 
 NEWSFLOW, TOOL, MODE = sys.argv[1], sys.argv[2], sys.argv[3]
 GUARANTEE = "exactly_once" if MODE.endswith("_eos") else "at_least_once"
@@ -86,10 +86,8 @@ def check_copy(d, original_id):
 
 def main(tmp):
     tag = f"nfdedup{MODE}{os.getpid()}{int(time.time() * 1000) % 10**8}"
-    names = {n: f"{tag}.{n}" for n in ("in", "in2", "out", "dup", "dlq", "state")}
-    for n in ("in", "in2", "out", "dup", "dlq"):
-        tool("create", BOOT, names[n], "2")
-    tool("create", BOOT, names["state"], "3", "cleanup.policy=compact")
+    names = tool.create_topics(tag, 2, ("in", "in2", "out", "dup", "dlq"))
+    names.update(tool.create_topics(tag, 3, ("state",), {"state": COMPACTED}))
     base = {"output": names["out"], "duplicates": names["dup"], "dlq": names["dlq"], "dedup_state": names["state"]}
     body = story(tag)
     original = {"id": f"{tag}-x", "title": "Harbour board vote", "body": body, "url": f"https://a.example/{tag}"}

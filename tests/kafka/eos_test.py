@@ -19,7 +19,7 @@ Every wait is bounded; every process started here is stopped here. Last stdout l
 import argparse, json, os, random, re, signal, subprocess, sys, tempfile, threading, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from nftest import KafkaTool, fail, failures, free_port, kafka_bootstrap
+from nftest import BIG_RECORDS, WORDS, KafkaTool, fail, failures, free_port, kafka_bootstrap
 
 ap = argparse.ArgumentParser()
 ap.add_argument("newsflow")
@@ -36,7 +36,6 @@ offsets = tool.offsets
 seed = args.seed or random.randrange(1, 10**6)
 rng = random.Random(seed)
 print(f"seed {seed}", flush=True)
-WORDS = "the council port minister said market rose fell strike talks city river bank plan vote union court".split()
 EOS = args.mode != "crash_alo"
 SESSION_MS = 6000  # the broker's group.min.session.timeout.ms: the quickest takeover of a dead member
 procs = []
@@ -144,11 +143,7 @@ def wait_until(what, cond, timeout, nfs=()):
 
 def main(tmp):
     tag = f"nfeos{args.mode}{os.getpid()}{int(time.time() * 1000) % 10**8}"
-    t = {n: f"{tag}.{n}" for n in ("raw", "out", "dup", "dlq", "state")}
-    for n in ("raw", "dlq"):
-        tool("create", BOOT, t[n], "4", "max.message.bytes=8388608")
-    for n in ("out", "dup", "state"):
-        tool("create", BOOT, t[n], "4")
+    t = tool.create_topics(tag, 4, configs={"raw": BIG_RECORDS, "dlq": BIG_RECORDS})
     group = tag + ".group"
     consumer = {"session.timeout.ms": str(SESSION_MS), "heartbeat.interval.ms": "1000"}
     producer = {"transaction.timeout.ms": "10000"} if EOS else {}

@@ -17,7 +17,7 @@ here is stopped here.
 import json, os, random, re, signal, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from nftest import KafkaTool, delivered, fail, failures, free_port, kafka_bootstrap, scrape
+from nftest import BAD_INPUTS, BIG_RECORDS, KafkaTool, delivered, fail, failures, free_port, invented_article, kafka_bootstrap, scrape
 
 NEWSFLOW, TOOL, MODE = sys.argv[1], sys.argv[2], sys.argv[3]
 BOOT = kafka_bootstrap()
@@ -26,18 +26,7 @@ produce, consume, offsets = tool.produce, tool.consume, tool.offsets
 KAFKA_SH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "deploy", "kafka", "kafka.sh")
 
 rng = random.Random(11)
-WORDS = "the council port minister said market rose fell strike talks city river bank plan vote union court".split()
-BAD = [  # (expected code, value bytes or None for a tombstone)
-    ("malformed_json", b'{"id":"x","title":"unterminated'),
-    ("invalid_utf8", b'{"id":"x","title":"bad \xc3\x28 byte"}'),
-    ("bom", b'\xef\xbb\xbf{"id":"x","title":"bom"}'),
-    ("nul_byte", b'{"id":"x","title":"nul \x00 inside"}'),
-    ("too_deep", b'{"id":"x","title":"deep","d":' + b"[" * 2000 + b"]" * 2000 + b"}"),
-    ("too_large", b'{"id":"x","title":"big","body":"' + b"a" * (2 * 1024 * 1024) + b'"}'),
-    ("wrong_type", b'{"id":"x","title":{"not":"a string"}}'),
-    ("missing_id", b'{"title":"no id here","body":"text"}'),
-    ("empty_content", b'{"id":"x","title":"","body":""}'),
-    ("not_object", b'"a bare string"'),
+BAD = BAD_INPUTS + [  # (expected code, value bytes or None for a tombstone)
     ("tombstone", None),
     ("empty_message", b""),
     ("invalid_utf8", bytes([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x01, 0xFF, 0xFE, 0x80])),  # binary garbage
@@ -45,12 +34,6 @@ BAD = [  # (expected code, value bytes or None for a tombstone)
     ("output_too_large", b'{"id":"x","title":"big output","body":"' + b"a" * 999_950 + b'"}'),
 ]
 procs = []
-
-
-def good(i, tag):
-    body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(20, 120)))
-    return json.dumps({"id": f"{tag}-{i}", "title": f"Story {i} " + rng.choice(WORDS), "body": body,
-                       "source": f"src-{i % 50}", "published_at": None}).encode()
 
 
 def kcat_keys(topic):
@@ -106,11 +89,7 @@ class Newsflow:
 
 def main(tmp):
     tag = f"nf{MODE}{os.getpid()}{int(time.time() * 1000) % 10**8}"
-    t = {n: f"{tag}.{n}" for n in ("raw", "out", "dup", "dlq", "state")}
-    for n in ("raw", "dlq"):
-        tool("create", BOOT, t[n], "4", "max.message.bytes=8388608")
-    for n in ("out", "dup", "state"):
-        tool("create", BOOT, t[n], "4")
+    t = tool.create_topics(tag, 4, configs={"raw": BIG_RECORDS, "dlq": BIG_RECORDS})
     group = tag + ".group"
     port = free_port()
     max_in_flight = {"contract": 10000, "sigterm": 1000, "broker_outage": 2000, "backpressure": 500}[MODE]
@@ -139,7 +118,7 @@ def main(tmp):
             records.append((key, raw, hs))
             expected_bad.append((code, key, raw, hs))
         else:
-            records.append((f"{tag}-{i}".encode(), good(i, tag), hs))
+            records.append((f"{tag}-{i}".encode(), invented_article(i, rng, tag), hs))
             good_ids.append(f"{tag}-{i}")
     produce(t["raw"], records)
     print(f"produced {total} records to {t['raw']}", flush=True)

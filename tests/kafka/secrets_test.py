@@ -20,9 +20,7 @@ SENTINELS = {"sasl.password": "Sntl-kafka-sasl-4e1d", "ssl.key.password": "Sntl-
 
 def main(tmp):
     tag = f"nfsecrets{os.getpid()}"
-    t = {n: f"{tag}.{n}" for n in ("raw", "out", "dup", "dlq", "state")}
-    for n in t.values():
-        tool("create", BOOT, n, "2")
+    t = tool.create_topics(tag, 2)
     port = free_port()
     secrets = dict(SENTINELS, debug="all")
     cfg = {"stages": [], "threads": 2, "log": {"level": "debug"}, "metrics": {"bind": f"127.0.0.1:{port}"},

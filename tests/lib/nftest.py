@@ -3,7 +3,7 @@ the failure list, the broker address (or a skip), free ports, /metrics, and kafk
 
     sys.path.insert(0, <repo>/tests/lib); from nftest import ...
 """
-import os, re, socket, subprocess, sys, urllib.request
+import json, os, re, socket, subprocess, sys, urllib.request
 
 failures = []  # every fail() message; a script exits non-zero when it is not empty
 
@@ -82,8 +82,38 @@ def syndicated_copy(article, k):
     return a
 
 
+WORDS = "the council port minister said market rose fell strike talks city river bank plan vote union court".split()
+
+
+def invented_article(i, rng, id_prefix="c"):
+    """JSON bytes of an invented article: 20–120 words of WORDS, id <id_prefix>-<i>, one of 50 sources."""
+    body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(20, 120)))
+    return json.dumps({"id": f"{id_prefix}-{i}", "title": f"Story {i} " + rng.choice(WORDS), "body": body,
+                       "source": f"src-{i % 50}", "published_at": None}).encode()
+
+
+# Malformed inputs every transport dead-letters, each with the reason code its dead letter must carry.
+BAD_INPUTS = [
+    ("malformed_json", b'{"id":"x","title":"unterminated'),
+    ("invalid_utf8", b'{"id":"x","title":"bad \xc3\x28 byte"}'),
+    ("bom", b'\xef\xbb\xbf{"id":"x","title":"bom"}'),
+    ("nul_byte", b'{"id":"x","title":"nul \x00 inside"}'),
+    ("too_deep", b'{"id":"x","title":"deep","d":' + b"[" * 2000 + b"]" * 2000 + b"}"),
+    ("too_large", b'{"id":"x","title":"big","body":"' + b"a" * (2 * 1024 * 1024) + b'"}'),
+    ("wrong_type", b'{"id":"x","title":{"not":"a string"}}'),
+    ("missing_id", b'{"title":"no id here","body":"text"}'),
+    ("empty_content", b'{"id":"x","title":"","body":""}'),
+    ("not_object", b'"a bare string"'),
+]
+
+
 def hx(b):
     return "-" if b is None else b.hex()
+
+
+PIPELINE_TOPICS = ("raw", "out", "dup", "dlq", "state")  # input, output, duplicates, dead letters, dedup state
+BIG_RECORDS = ["max.message.bytes=8388608"]  # the too-large bad inputs, and their dead letters
+COMPACTED = ["cleanup.policy=compact"]
 
 
 class KafkaTool:
@@ -115,6 +145,13 @@ class KafkaTool:
                 headers.append((name, None if val == "-" else bytes.fromhex(val)))
             out.append((int(p), int(o), None if k == "-" else bytes.fromhex(k), None if v == "-" else bytes.fromhex(v), headers))
         return out
+
+    def create_topics(self, prefix, partitions, names=PIPELINE_TOPICS, configs=None):
+        """Creates <prefix>.<name> for each name, with configs {name: ["key=value", ...]}; returns {name: topic}."""
+        topics = {n: f"{prefix}.{n}" for n in names}
+        for n, t in topics.items():
+            self("create", self.boot, t, str(partitions), *(configs or {}).get(n, []))
+        return topics
 
     def offsets(self, group, topic):
         """{partition: (end offset, committed offset or None)}."""
