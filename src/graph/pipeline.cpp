@@ -63,7 +63,8 @@ class StepAdapter {
     const auto start = Clock::now();
     try {
       body(a);
-      m_.ok->Increment();
+      // A body may dead-letter the article without throwing (the parser returns its error).
+      (a.route == Route::dead_letter ? m_.error : m_.ok)->Increment();
     } catch (const StageError& e) {
       a.route = Route::dead_letter;
       a.error = Error{e.code(), name_, e.what()};
