@@ -31,10 +31,11 @@ namespace newsflow {
 
 class NlpMetrics {
  public:
-  // The language codes that get their own label; everything else is "other".
+  // The language codes that get their own label; everything else is "other". Codes as the langid
+  // stage writes them (BCP-47: Norwegian Bokmål is "nb", never CLD2's legacy "no").
   static constexpr std::array<std::string_view, 24> kLanguages = {
       "en", "de", "fr", "es", "it", "pt", "nl", "ru", "zh", "ja", "ar", "tr",
-      "pl", "sv", "ko", "hi", "id", "uk", "cs", "el", "da", "fi", "no", "ro"};
+      "pl", "sv", "ko", "hi", "id", "uk", "cs", "el", "da", "fi", "nb", "ro"};
   static constexpr size_t kMaxWatchlists = 32;
 
   explicit NlpMetrics(prometheus::Registry& registry);

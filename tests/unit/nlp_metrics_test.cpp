@@ -49,6 +49,7 @@ TEST(NlpMetrics, LanguageLabelsAreATopNTable) {
   EXPECT_EQ(NlpMetrics::language_label("en"), "en");
   EXPECT_EQ(NlpMetrics::language_label("EN"), "en");
   EXPECT_EQ(NlpMetrics::language_label("zh-Hant"), "zh");
+  EXPECT_EQ(NlpMetrics::language_label("nb"), "nb");  // what langid writes for CLD2's "no"
   EXPECT_EQ(NlpMetrics::language_label("pt_BR"), "pt");
   EXPECT_EQ(NlpMetrics::language_label("und"), "und");
   EXPECT_EQ(NlpMetrics::language_label(""), "und");

@@ -51,15 +51,3 @@ TEST(Cld2Backend, FullTablesAreLinked) {
   const auto codes = cld2_recognized_codes();
   EXPECT_GT(codes.size(), 150u);
 }
-
-#include "stages/langid/metrics_label.h"
-
-TEST(MetricsLabel, BoundedSet) {
-  EXPECT_EQ(language_metric_label("en"), "en");
-  EXPECT_EQ(language_metric_label("zh-Hant"), "zh");
-  EXPECT_EQ(language_metric_label("sr-Cyrl"), "other");
-  EXPECT_EQ(language_metric_label("und"), "und");
-  EXPECT_EQ(language_metric_label(""), "und");
-  EXPECT_EQ(language_metric_label("tlh"), "other");
-  EXPECT_EQ(metric_languages().size(), 24u);
-}
