@@ -86,9 +86,17 @@ int run_jsonl(const AppConfig& config, const RunOptions& options) {
     Pipeline pipeline(PipelineOptions{config.limits, config.max_in_flight, config.threads}, std::move(stages), *sink, metrics);
     LiveReload live_reload(config, live_stages);  // SIGHUP; stopped before the pipeline goes
     health.ready.store(true);
+    // Blank lines are counted as they are read, so a scrape during the run sees them.
+    int64_t blank_lines_counted = 0;
+    auto count_blank_lines = [&] {
+      const int64_t now = source->blank_lines();
+      if (now != blank_lines_counted) metrics.blank_lines().Increment(static_cast<double>(now - blank_lines_counted));
+      blank_lines_counted = now;
+    };
     try {
       Record record;
       while (!g_stop_requested.load() && source->next(record)) {
+        count_blank_lines();
         metrics.input_records().Increment();
         metrics.input_bytes().Increment(static_cast<double>(record.value->size()));
         pipeline.submit(std::move(record));
@@ -100,6 +108,7 @@ int run_jsonl(const AppConfig& config, const RunOptions& options) {
         rc = exit_code::io_error;
       }
     }
+    count_blank_lines();  // the ones after the last record
     health.ready.store(false);
     try {
       pipeline.drain();
@@ -110,17 +119,14 @@ int run_jsonl(const AppConfig& config, const RunOptions& options) {
     }
   }
   progress.done();
-  metrics.blank_lines().Increment(static_cast<double>(source->blank_lines()));
 
   const double secs = std::chrono::duration<double>(Clock::now() - start).count();
   const auto& c = sink->counts();
-  std::fprintf(stderr,
-               "newsflow: %lld in, %lld out, %lld duplicates routed, %lld dropped, %lld dead letters%s%s, "
-               "%lld blank lines skipped, %.2f s, %.0f articles/s%s\n",
-               static_cast<long long>(in), static_cast<long long>(c.output), static_cast<long long>(c.duplicates),
-               static_cast<long long>(c.dropped), static_cast<long long>(c.dead_letters),
-               c.dead_letters ? " in " : "", c.dead_letters ? dlq_path.c_str() : "",
-               static_cast<long long>(source->blank_lines()), secs, secs > 0 ? in / secs : 0.0,
+  // Through the logger, so --log-format json keeps stderr one object per line.
+  spdlog::info("newsflow: {} in, {} out, {} duplicates routed, {} dropped, {} dead letters{}{}, {} blank lines skipped, "
+               "{:.2f} s, {:.0f} articles/s{}",
+               in, c.output, c.duplicates, c.dropped, c.dead_letters, c.dead_letters ? " in " : "",
+               c.dead_letters ? dlq_path : std::string(), source->blank_lines(), secs, secs > 0 ? in / secs : 0.0,
                g_stop_requested.load() ? " (interrupted)" : "");
   return rc;
 }

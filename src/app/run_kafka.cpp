@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
-#include <cstdio>
 #include <optional>
 
 #include "app/dedup_state.h"
@@ -206,19 +205,14 @@ int run_kafka(const AppConfig& config) {
 
   const double secs = std::chrono::duration<double>(Clock::now() - start).count();
   const auto& c = sink.counts();
-  std::fprintf(stderr,
-               "newsflow: %lld in, %lld out, %lld duplicates routed, %lld dropped, %lld dead letters, %.2f s, %.0f "
-               "articles/s%s",
-               static_cast<long long>(in), static_cast<long long>(c.output.load()),
-               static_cast<long long>(c.duplicates.load()), static_cast<long long>(c.dropped.load()),
-               static_cast<long long>(c.dead_letters.load()), secs, secs > 0 ? in / secs : 0.0,
-               g_stop_requested.load() ? " (stopped by signal)" : "");
-  if (exactly_once) {
-    std::fprintf(stderr, "; %lld transactions committed, %lld aborted, %lld poison records dead-lettered",
-                 static_cast<long long>(c.commits.load()), static_cast<long long>(c.aborts.load()),
-                 static_cast<long long>(c.poison.load()));
-  }
-  std::fprintf(stderr, "\n");
+  // The run's summary goes through the logger, so --log-format json keeps stderr one object per line.
+  const std::string transactions =
+      exactly_once ? fmt::format("; {} transactions committed, {} aborted, {} poison records dead-lettered",
+                                 c.commits.load(), c.aborts.load(), c.poison.load())
+                   : std::string();
+  spdlog::info("newsflow: {} in, {} out, {} duplicates routed, {} dropped, {} dead letters, {:.2f} s, {:.0f} articles/s{}{}",
+               in, c.output.load(), c.duplicates.load(), c.dropped.load(), c.dead_letters.load(), secs,
+               secs > 0 ? in / secs : 0.0, g_stop_requested.load() ? " (stopped by signal)" : "", transactions);
   return rc;
 }
 

@@ -36,7 +36,9 @@ with tempfile.TemporaryDirectory(prefix="newsflow-stages-") as tmp:
     nf = Newsflow(binary, tmp)
     try:
         wait_for("newsflow /metrics", lambda: http_get(nf.url())[0] == 200, timeout=60)
-        nf.send_articles(60, bad_every=20)
+        nf.send_articles(30, bad_every=20)
+        nf.write(["", "   "])  # blank lines: skipped, and counted while the run goes on
+        nf.send_articles(30, bad_every=20)
         def all_counted():
             t = nf.metrics()
             done = sum(sample_value(t, f'newsflow_output_records_total{{route="{r}"}}') or 0
@@ -56,11 +58,15 @@ with tempfile.TemporaryDirectory(prefix="newsflow-stages-") as tmp:
             expect(f'newsflow_stage_duration_seconds_bucket{{stage="{stage}",le="+Inf"}}' in text, f"{stage}: duration buckets")
             expect(sample_value(text, f'newsflow_stage_queue_depth{{stage="{stage}"}}') is not None, f"{stage}: queue depth gauge")
         parse_ok = sample_value(text, 'newsflow_stage_records_total{outcome="ok",stage="parse"}')
-        expect(parse_ok == 60, f"parse counted every record once ({parse_ok})")
+        parse_error = sample_value(text, 'newsflow_stage_records_total{outcome="error",stage="parse"}')
+        expect(parse_ok == nf.good and parse_error == nf.bad,
+               f"parse: each good record ok ({parse_ok} of {nf.good}), each malformed one an error ({parse_error} of {nf.bad})")
         e2e = sample_value(text, "newsflow_end_to_end_latency_seconds_count")
         delivered = sum(sample_value(text, f'newsflow_output_records_total{{route="{r}"}}') or 0 for r in ("output", "duplicates"))
         expect(e2e == delivered and e2e > 0, f"end-to-end latency observed per delivered article ({e2e} vs {delivered})")
         expect(sample_value(text, "newsflow_ready") == 1, "newsflow_ready is 1 while running")
+        blank = sample_value(text, "newsflow_input_blank_lines_total")
+        expect(blank == 2, f"blank lines counted during the run ({blank})")
         rc = nf.finish()
         expect(rc == 0, f"exit code {rc}")
     finally:
