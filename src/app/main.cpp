@@ -128,18 +128,20 @@ int main(int argc, char** argv) {
       }
     }
     nf::setup_logging(config.log_level, config.log_format);
+    nf::StageSettings stage_settings;  // what the stages read, for --print-config
     if (validate->parsed()) {
-      nf::validate_stage_sections(config);
+      nf::validate_stage_sections(config, &stage_settings);
       // librdkafka checks every kafka.consumer / kafka.producer property as it is set.
       const auto& kc = config.kafka;
       (void)nf::kafka::make_conf(nf::kafka::consumer_properties(kc.bootstrap_servers, kc.group_id, kc.consumer), "kafka.consumer");
       (void)nf::kafka::make_conf(nf::kafka::producer_properties(kc.bootstrap_servers, kc.producer), "kafka.producer");
-      if (show_config) std::fputs(nf::print_config(config).c_str(), stdout);
+      if (show_config) std::fputs(nf::print_config(config, stage_settings).c_str(), stdout);
       std::printf("%s: ok\n", config.source.c_str());
       return nf::exit_code::ok;
     }
     if (run->parsed() && show_config) {
-      std::fputs(nf::print_config(config).c_str(), stdout);
+      nf::validate_stage_sections(config, &stage_settings);
+      std::fputs(nf::print_config(config, stage_settings).c_str(), stdout);
       return nf::exit_code::ok;
     }
   } catch (const nf::ConfigError& e) {

@@ -33,7 +33,7 @@ void property_map(YAML::Emitter& e, const char* key, const std::map<std::string,
 
 }  // namespace
 
-std::string print_config(const AppConfig& c) {
+std::string print_config(const AppConfig& c, const StageSettings& stages) {
   YAML::Emitter e;
   e << YAML::Comment("effective configuration of " + c.source + " (secrets redacted)");
   e << YAML::BeginMap;
@@ -45,7 +45,8 @@ std::string print_config(const AppConfig& c) {
   e << YAML::EndMap;
   e << YAML::Key << "threads" << YAML::Value << c.threads;
   e << YAML::Key << "metrics" << YAML::Value << YAML::BeginMap << YAML::Key << "bind" << YAML::Value << c.metrics_bind
-    << YAML::EndMap;
+    << YAML::Key << "kafka_statistics_interval_ms" << YAML::Value << c.kafka_statistics_interval_ms << YAML::Key
+    << "liveness_timeout_ms" << YAML::Value << c.liveness_timeout_ms << YAML::EndMap;
   e << YAML::Key << "log" << YAML::Value << YAML::BeginMap << YAML::Key << "level" << YAML::Value << c.log_level
     << YAML::Key << "format" << YAML::Value << c.log_format << YAML::EndMap;
   e << YAML::Key << "stages" << YAML::Value << YAML::Flow << c.stages;
@@ -56,6 +57,12 @@ std::string print_config(const AppConfig& c) {
   e << YAML::Key << "processing_guarantee" << YAML::Value << k.processing_guarantee;
   e << YAML::Key << "startup_timeout_ms" << YAML::Value << k.startup_timeout_ms;
   e << YAML::Key << "shutdown_timeout_ms" << YAML::Value << k.shutdown_timeout_ms;
+  e << YAML::Key << "instance_id" << YAML::Value << k.instance_id;
+  e << YAML::Key << "transaction" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << "id" << YAML::Value << k.transaction.id << YAML::Key << "max_records" << YAML::Value
+    << k.transaction.max_records << YAML::Key << "interval_ms" << YAML::Value << k.transaction.interval_ms << YAML::Key
+    << "max_aborts_per_record" << YAML::Value << k.transaction.max_aborts_per_record;
+  e << YAML::EndMap;
   e << YAML::Key << "topics" << YAML::Value << YAML::BeginMap;
   e << YAML::Key << "input" << YAML::Value << k.topics.input << YAML::Key << "output" << YAML::Value << k.topics.output;
   e << YAML::Key << "duplicates" << YAML::Value << k.topics.duplicates << YAML::Key << "dlq" << YAML::Value << k.topics.dlq;
@@ -64,11 +71,8 @@ std::string print_config(const AppConfig& c) {
   property_map(e, "consumer", k.consumer);
   property_map(e, "producer", k.producer);
   e << YAML::EndMap;
-  // Stage sections as written (their defaults live in the stages and config/newsflow.yaml).
-  for (const auto& [name, node] : c.stage_sections) {
-    if (!node || node.IsNull()) continue;
-    e << YAML::Key << name << YAML::Value << redact_node(node);
-  }
+  // Each stage's section as its factory read it: defaults, file and NEWSFLOW_* overrides.
+  for (const auto& [name, node] : stages) e << YAML::Key << name << YAML::Value << redact_node(node);
   e << YAML::EndMap;
   return std::string(e.c_str()) + "\n";
 }

@@ -6,9 +6,11 @@
 #include <string>
 
 #include "app/config.h"
+#include "app/stage_registry.h"
 
 namespace newsflow {
 
-std::string print_config(const AppConfig& config);
+// `stages`: what each stage's factory read (validate_stage_sections), defaults included.
+std::string print_config(const AppConfig& config, const StageSettings& stages);
 
 }  // namespace newsflow

@@ -48,20 +48,22 @@ bool is_known_stage(const std::string& name) {
   return std::find(n.begin(), n.end(), name) != n.end();
 }
 
-std::vector<std::unique_ptr<Stage>> make_stages(const AppConfig& config, const std::vector<std::string>& names) {
+std::vector<std::unique_ptr<Stage>> make_stages(const AppConfig& config, const std::vector<std::string>& names,
+                                                StageSettings* effective) {
   std::vector<std::unique_ptr<Stage>> out;
   for (const auto& name : names) {
     auto it = std::find_if(factories().begin(), factories().end(), [&](const StageFactory& f) { return f.name == name; });
     if (it == factories().end()) throw ConfigError(fmt::format("stages: unknown stage '{}'", name));
     auto section_it = config.stage_sections.find(name);
     Settings section(section_it == config.stage_sections.end() ? YAML::Node() : section_it->second, name);
+    if (effective) section.record_into((*effective)[name] = YAML::Node(YAML::NodeType::Map));
     out.push_back(it->make(section));
     section.finish();
   }
   return out;
 }
 
-void validate_stage_sections(const AppConfig& config) {
+void validate_stage_sections(const AppConfig& config, StageSettings* effective) {
   // Sections of stages the config does not run are checked too: a typo there would otherwise
   // surface only on the day the stage is switched on.
   std::vector<std::string> names = config.stages;
@@ -70,7 +72,7 @@ void validate_stage_sections(const AppConfig& config) {
       names.push_back(name);
     }
   }
-  (void)make_stages(config, names);
+  (void)make_stages(config, names, effective);
 }
 
 }  // namespace newsflow

@@ -1,6 +1,9 @@
 // The stages newsflow knows, by name, and their factories.
 #pragma once
 
+#include <yaml-cpp/yaml.h>
+
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,11 +19,16 @@ const std::vector<std::string>& known_stage_names();
 const std::vector<std::string>& default_stage_names();
 bool is_known_stage(const std::string& name);
 
-// Builds the configured stages, validating each one's section. Throws ConfigError.
-std::vector<std::unique_ptr<Stage>> make_stages(const AppConfig& config, const std::vector<std::string>& names);
+// Stage name → the settings its factory read (defaults included), for --print-config.
+using StageSettings = std::map<std::string, YAML::Node>;
+
+// Builds the configured stages, validating each one's section; with `effective`, records what
+// each stage read there. Throws ConfigError.
+std::vector<std::unique_ptr<Stage>> make_stages(const AppConfig& config, const std::vector<std::string>& names,
+                                                StageSettings* effective = nullptr);
 
 // Builds every configured stage once, and every stage with a section in the config even if it
 // is not run, so settings and model files are checked — validate-config.
-void validate_stage_sections(const AppConfig& config);
+void validate_stage_sections(const AppConfig& config, StageSettings* effective = nullptr);
 
 }  // namespace newsflow

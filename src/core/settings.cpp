@@ -43,17 +43,28 @@ std::optional<YAML::Node> Settings::lookup(const std::string& key) {
   return v;
 }
 
+void Settings::record_into(YAML::Node out) {
+  out_ = std::move(out);
+  recording_ = true;
+}
+
+template <typename T>
+T Settings::record(const std::string& key, T value) {
+  if (recording_) out_[key] = value;
+  return value;
+}
+
 std::string Settings::get_string(const std::string& key, const std::string& def) {
   auto found = lookup(key);
-  if (!found) return def;
+  if (!found) return record(key, def);
   YAML::Node v = *found;
   if (!v.IsScalar()) throw ConfigError(fmt::format("{}: expected a string", key_path(key)));
-  return v.Scalar();
+  return record(key, v.Scalar());
 }
 
 int64_t Settings::get_int(const std::string& key, int64_t def, int64_t min, int64_t max) {
   auto found = lookup(key);
-  if (!found) return def;
+  if (!found) return record(key, def);
   YAML::Node v = *found;
   int64_t out = 0;
   if (!v.IsScalar() || !YAML::convert<int64_t>::decode(v, out)) {
@@ -62,12 +73,16 @@ int64_t Settings::get_int(const std::string& key, int64_t def, int64_t min, int6
   if (out < min || out > max) {
     throw ConfigError(fmt::format("{}: must be between {} and {}", key_path(key), min, max));
   }
-  return out;
+  return record(key, out);
 }
 
 double Settings::get_double(const std::string& key, double def, double min, double max) {
+  // Recorded as fmt writes it (0.4, not yaml-cpp's 0.40000000000000002).
   auto found = lookup(key);
-  if (!found) return def;
+  if (!found) {
+    record(key, fmt::format("{}", def));
+    return def;
+  }
   YAML::Node v = *found;
   double out = 0;
   if (!v.IsScalar() || !YAML::convert<double>::decode(v, out)) {
@@ -76,23 +91,24 @@ double Settings::get_double(const std::string& key, double def, double min, doub
   if (out < min || out > max) {
     throw ConfigError(fmt::format("{}: must be between {} and {}", key_path(key), min, max));
   }
+  record(key, fmt::format("{}", out));
   return out;
 }
 
 bool Settings::get_bool(const std::string& key, bool def) {
   auto found = lookup(key);
-  if (!found) return def;
+  if (!found) return record(key, def);
   YAML::Node v = *found;
   bool out = false;
   if (!v.IsScalar() || !YAML::convert<bool>::decode(v, out)) {
     throw ConfigError(fmt::format("{}: expected true or false", key_path(key)));
   }
-  return out;
+  return record(key, out);
 }
 
 std::vector<std::string> Settings::get_string_list(const std::string& key, const std::vector<std::string>& def) {
   auto found = lookup(key);
-  if (!found) return def;
+  if (!found) return record(key, def);
   YAML::Node v = *found;
   if (!v.IsSequence()) throw ConfigError(fmt::format("{}: expected a list", key_path(key)));
   std::vector<std::string> out;
@@ -100,7 +116,7 @@ std::vector<std::string> Settings::get_string_list(const std::string& key, const
     if (!item.IsScalar()) throw ConfigError(fmt::format("{}: every item must be a string", key_path(key)));
     out.push_back(item.Scalar());
   }
-  return out;
+  return record(key, std::move(out));
 }
 
 std::string Settings::get_enum(const std::string& key, const std::string& def, const std::vector<std::string>& allowed) {
@@ -114,7 +130,7 @@ std::string Settings::get_enum(const std::string& key, const std::string& def, c
 std::map<std::string, std::string> Settings::get_string_map(const std::string& key) {
   auto found = lookup(key);
   std::map<std::string, std::string> out;
-  if (!found) return out;
+  if (!found) return record(key, std::move(out));
   YAML::Node v = *found;
   if (!v.IsMap()) throw ConfigError(fmt::format("{}: expected a mapping", key_path(key)));
   for (const auto& kv : v) {
@@ -122,12 +138,14 @@ std::map<std::string, std::string> Settings::get_string_map(const std::string& k
     if (!kv.second.IsScalar()) throw ConfigError(fmt::format("{}.{}: expected a scalar", key_path(key), k));
     out[k] = kv.second.Scalar();
   }
-  return out;
+  return record(key, std::move(out));
 }
 
 Settings Settings::section(const std::string& key) {
   auto found = lookup(key);
-  return Settings(found ? *found : YAML::Node(), key_path(key));
+  Settings s(found ? *found : YAML::Node(), key_path(key));
+  if (recording_) s.record_into(out_[key]);
+  return s;
 }
 
 void Settings::finish() const {

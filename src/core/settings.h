@@ -40,15 +40,24 @@ class Settings {
   // Throws ConfigError if the section holds keys that were never asked for.
   void finish() const;
 
+  // From now on every value read (from the file, the environment or the default) is also written
+  // to out[key], and a section read later records into out[its key]: the effective
+  // configuration, as --print-config shows it.
+  void record_into(YAML::Node out);
+
   const std::string& path() const { return path_; }
 
  private:
   std::optional<YAML::Node> lookup(const std::string& key);
   std::string key_path(const std::string& key) const;
+  template <typename T>
+  T record(const std::string& key, T value);
 
   YAML::Node node_;
   std::string path_;
   std::set<std::string> known_;
+  YAML::Node out_;
+  bool recording_ = false;
 };
 
 }  // namespace newsflow

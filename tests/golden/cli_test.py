@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """CLI contract: --help/--version, sysexits codes, validate-config, the metrics/health endpoint."""
-import os, socket, subprocess, sys, tempfile, time, urllib.request, urllib.error
+import os, re, socket, subprocess, sys, tempfile, time, urllib.request, urllib.error
 
 binary = sys.argv[1]
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -32,6 +32,16 @@ with tempfile.TemporaryDirectory() as tmp:
     expect(r.returncode == 78 and "langid.body_prefix_bytess" in r.stderr, f"disabled stage's typo exits 78 naming it: {r.returncode} {r.stderr}")
     r = run("validate-config", "--config", os.path.join(ROOT, "config/newsflow.yaml"))
     expect(r.returncode == 0, f"shipped config validates: {r.stderr}")
+    # --print-config shows what each stage read: its defaults, the file, NEWSFLOW_* overrides.
+    only_dedup = os.path.join(tmp, "only-dedup.yaml")
+    open(only_dedup, "w").write("stages: [dedup]\ndedup:\n  window_hours: 24\n")
+    r = run("validate-config", "--config", only_dedup, "--print-config", env=dict(os.environ, NEWSFLOW_DEDUP_THRESHOLD="0.9"))
+    m = re.search(r"^dedup:\n((?:  .*\n)+)", r.stdout, re.M)
+    dedup_section = m.group(1) if m else ""
+    expect(r.returncode == 0 and all(f"  {kv}\n" in dedup_section for kv in ("window_hours: 24", "threshold: 0.9", "shingle_words: 3")),
+           f"--print-config: file value, environment override and default of a stage key: {r.returncode} {r.stdout}{r.stderr}")
+    expect("liveness_timeout_ms: 60000" in r.stdout and "max_aborts_per_record: 3" in r.stdout,
+           f"--print-config: every top-level key, defaults included: {r.stdout}")
     r = run("validate-config", "--config", os.path.join(tmp, "missing.yaml"))
     expect(r.returncode == 78 and "not found" in r.stderr, "missing config exits 78")
     r = run("run", "--input", os.path.join(tmp, "missing.jsonl"), "--output", os.path.join(tmp, "o.jsonl"))
@@ -84,7 +94,7 @@ r = run("bench", "--config", os.path.join(ROOT, "config/newsflow.yaml"), "--inpu
         os.path.join(ROOT, "config/samples/articles.jsonl"), "--repeat", "3", "--stages", "dedup", "--threads", "1")
 expect(r.returncode == 0, f"bench exits 0: {r.stderr}")
 if r.returncode == 0:
-    import json, re
+    import json
     last = json.loads(r.stdout.strip().splitlines()[-1])
     expect(all(k in last for k in ("articles_per_s", "mb_per_s", "p50_ms", "p99_ms", "rss_mb", "stages")),
            f"bench JSON keys: {last}")
