@@ -13,7 +13,7 @@
 #include <optional>
 #include <thread>
 
-#include "app/exit_codes.h"
+#include "core/exit_codes.h"
 #include "app/stage_registry.h"
 #include "codec/json_writer.h"
 #include "graph/pipeline.h"
@@ -101,7 +101,7 @@ int run_bench(const AppConfig& config, const BenchOptions& options) {
   std::ifstream in(options.input, std::ios::binary);
   if (!in) {
     spdlog::error("cannot open {}", options.input);
-    return exit_code::data_error;
+    return exit_code::data_file_error(options.input);
   }
   std::vector<std::string> corpus;
   for (std::string line; std::getline(in, line);) {

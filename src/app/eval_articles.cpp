@@ -13,6 +13,7 @@
 #include <set>
 
 #include "app/config.h"
+#include "core/exit_codes.h"
 #include "app/stage_registry.h"
 #include "codec/json_writer.h"
 #include "graph/pipeline.h"
@@ -135,7 +136,7 @@ struct Clusters {
 
 int run(const std::string& data, const std::string& config_path) {
   std::ifstream in(data, std::ios::binary);
-  if (!in) throw CLI::RuntimeError("cannot open " + data, 65);
+  if (!in) throw CLI::RuntimeError("cannot open " + data, exit_code::data_file_error(data));
   std::vector<std::string> lines;
   for (std::string line; std::getline(in, line);) {
     if (!line.empty()) lines.push_back(std::move(line));

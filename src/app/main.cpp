@@ -11,7 +11,7 @@
 #include "app/bench.h"
 #include "app/cli_registry.h"
 #include "app/config.h"
-#include "app/exit_codes.h"
+#include "core/exit_codes.h"
 #include "app/logging.h"
 #include "app/print_config.h"
 #include "app/run.h"

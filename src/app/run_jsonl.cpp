@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <optional>
 
-#include "app/exit_codes.h"
+#include "core/exit_codes.h"
 #include "app/reload.h"
 #include "app/run.h"
 #include "app/shutdown.h"

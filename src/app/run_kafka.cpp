@@ -6,7 +6,7 @@
 #include <optional>
 
 #include "app/dedup_state.h"
-#include "app/exit_codes.h"
+#include "core/exit_codes.h"
 #include "app/reload.h"
 #include "app/run.h"
 #include "app/shutdown.h"

@@ -46,6 +46,13 @@ with tempfile.TemporaryDirectory() as tmp:
     expect(r.returncode == 78 and "not found" in r.stderr, "missing config exits 78")
     r = run("run", "--input", os.path.join(tmp, "missing.jsonl"), "--output", os.path.join(tmp, "o.jsonl"))
     expect(r.returncode == 66, f"missing input exits 66, got {r.returncode}")
+    for cmd in (["bench", "--input"], ["eval", "langid", "--data"], ["eval", "ner", "--data"], ["eval", "dedup", "--data"]):
+        r = run(*cmd, os.path.join(tmp, "missing.jsonl"))
+        expect(r.returncode == 66, f"{' '.join(cmd[:-1])}: missing data file exits 66, got {r.returncode}")
+    garbage = os.path.join(tmp, "garbage.jsonl")
+    open(garbage, "w").write("{\n")
+    r = run("eval", "langid", "--data", garbage)
+    expect(r.returncode == 65, f"eval langid: invalid data file exits 65, got {r.returncode}")
     r = run("run", "--input", os.path.join(ROOT, "config/samples/articles.jsonl"), "--output", "/nonexistent-dir/o.jsonl")
     expect(r.returncode == 73, f"uncreatable output exits 73, got {r.returncode}")
 

@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "core/exit_codes.h"
 #include "stages/dedup/eval.h"
 
 namespace newsflow {
@@ -26,7 +27,7 @@ void run_eval(const EvalArgs& a) {
     items = dedup::read_eval_file(a.data);
   } catch (const std::exception& e) {
     fmt::print(stderr, "eval dedup: {}\n", e.what());
-    throw CLI::RuntimeError(65);
+    throw CLI::RuntimeError(exit_code::data_file_error(a.data));
   }
   dedup::EvalOptions opt;
   dedup::IndexConfig& ic = opt.config.index;

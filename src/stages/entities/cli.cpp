@@ -9,6 +9,7 @@
 #include <iostream>
 #include <memory>
 
+#include "core/exit_codes.h"
 #include "core/resources.h"
 #include "stages/entities/ner_eval.h"
 #include "stages/entities/ner_train.h"
@@ -81,7 +82,7 @@ void run_eval(const EvalOpts& o) {
   std::string error;
   if (!read_conll(o.data, fmt, fmt == ConllFormat::conll ? o.doc_sentences : 1, corpus, error)) {
     std::cerr << error << "\n";
-    throw CLI::RuntimeError(65);
+    throw CLI::RuntimeError(exit_code::data_file_error(o.data));
   }
   const std::string path = o.model.empty() ? resource_path("config/models/ner-" + o.lang + ".bin").string() : o.model;
   auto model = NerModel::load(path, error);

@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/exit_codes.h"
 #include "stages/langid/cld2_backend.h"
 #include "stages/langid/eval.h"
 #include "stages/langid/ngram_model.h"
@@ -57,7 +58,7 @@ void run_eval(const EvalArgs& a) {
     data = langid::load_eval_data(a.data);
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: {}\n", e.what());
-    throw CLI::RuntimeError(65);
+    throw CLI::RuntimeError(exit_code::data_file_error(a.data.data));
   }
   langid::DetectorOptions opts;
   opts.body_prefix_bytes = a.body_prefix;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/exit_codes.h"
 #include "core/resources.h"
 #include "stages/stance/newsmtsc.h"
 #include "stages/stance/sentiment.h"
@@ -37,7 +38,7 @@ MtscData load_or_65(const std::string& path, bool further) {
     return load_newsmtsc(path, further);
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: {}\n", e.what());
-    throw CLI::RuntimeError(65);
+    throw CLI::RuntimeError(exit_code::data_file_error(path));
   }
 }
 

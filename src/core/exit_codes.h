@@ -1,5 +1,8 @@
 #pragma once
 
+#include <filesystem>
+#include <string>
+
 // sysexits(3) codes, the contract in the README.
 namespace newsflow::exit_code {
 inline constexpr int ok = 0;
@@ -11,4 +14,8 @@ inline constexpr int software = 70;     // EX_SOFTWARE: internal error
 inline constexpr int cant_create = 73;  // EX_CANTCREAT: output cannot be created
 inline constexpr int io_error = 74;     // EX_IOERR: read/write failure
 inline constexpr int config = 78;       // EX_CONFIG: invalid configuration
+
+// For a data file (eval, train, bench input) that could not be loaded: missing, or there but
+// unreadable or invalid.
+inline int data_file_error(const std::string& path) { return std::filesystem::exists(path) ? data_error : no_input; }
 }  // namespace newsflow::exit_code
