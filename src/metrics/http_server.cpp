@@ -71,6 +71,12 @@ HttpServer::~HttpServer() { stop(); }
 void HttpServer::start(const std::string& host_port) {
   auto [host, port] = parse_host_port(host_port);
   server_ = std::make_unique<httplib::Server>();
+  // httplib's default also sets SO_REUSEPORT, which lets a second newsflow bind the same port and
+  // share its scrapes; SO_REUSEADDR alone still allows a quick restart.
+  server_->set_socket_options([](socket_t sock) {
+    const int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   server_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
     res.set_content(metrics_.scrape(), "text/plain; version=0.0.4; charset=utf-8");
   });

@@ -92,6 +92,10 @@ with tempfile.TemporaryDirectory() as tmp:
     expect(get("/livez")[0] == 200, "/livez 200")
     expect(get("/readyz")[0] == 200, "/readyz 200 while running")
     expect(get("/")[0] == 404 and get("/nope")[0] == 404, "other paths 404")
+    # A second newsflow on the same port fails too (a shared port would mix two processes' scrapes).
+    r = run("run", "--stages", "none", "--input", os.path.join(ROOT, "config/samples/articles.jsonl"),
+            "--output", os.path.join(tmp, "o2.jsonl"), "--metrics-bind", f"127.0.0.1:{port}")
+    expect(r.returncode == 78 and "cannot bind" in r.stderr, f"port held by another newsflow fails: {r.returncode} {r.stderr}")
     p.stdin.close()
     rc = p.wait(timeout=20)
     expect(rc == 0, f"clean exit at end of stdin, got {rc}")
