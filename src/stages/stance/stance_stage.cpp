@@ -74,11 +74,14 @@ bool speaker_pronoun(uint64_t h) {
   return std::binary_search(v.begin(), v.end(), h);
 }
 
-bool inside_any(const std::vector<QuoteSpan>& qs, uint32_t pos) {
-  for (const QuoteSpan& q : qs)
-    if (pos >= q.open && pos < q.close) return true;
-  return false;
+// The quote whose marks enclose byte `pos`, or nullptr. find_quotes() returns them in text order,
+// never nested: a binary search, since an article may hold thousands.
+const QuoteSpan* quote_at(const std::vector<QuoteSpan>& qs, uint32_t pos) {
+  auto it = std::partition_point(qs.begin(), qs.end(), [&](const QuoteSpan& q) { return q.close <= pos; });
+  return it != qs.end() && it->open <= pos ? &*it : nullptr;
 }
+
+bool inside_any(const std::vector<QuoteSpan>& qs, uint32_t pos) { return quote_at(qs, pos) != nullptr; }
 
 // The mentions attribution reads. A PER mention counts as a person only when it starts with a
 // capital and is not a lone pronoun (taggers also mark "Zij" or "op de 1500"). People named after a
@@ -249,6 +252,7 @@ void StanceAnnotator::Impl::field(Article& a, Field f, bool score_sentiment, std
   const std::string_view text = a.text(f);
   if (text.empty()) return;
   words_from(text, a.tokens(f), s.words, s.sentences);
+  cap_sentence_length(s.sentences, kMaxSentenceWords);
 
   s.mentions.clear();
   for (size_t e = 0; e < a.entities.size(); ++e) {
@@ -286,12 +290,10 @@ void StanceAnnotator::Impl::field(Article& a, Field f, bool score_sentiment, std
       if (!s.quotes.empty() && !sw.empty()) {
         s.filtered.clear();
         for (const Word& w : sw) {
-          bool drop = false;
-          for (const QuoteSpan& q : s.quotes) {
-            if (w.start < q.open || w.start >= q.close) continue;
-            drop = true;
-            for (const ByteRange& r : s.ranges) drop &= !(r.first >= q.open && r.first < q.close);
-            break;
+          const QuoteSpan* q = quote_at(s.quotes, w.start);
+          bool drop = q != nullptr;
+          if (q) {
+            for (const ByteRange& r : s.ranges) drop &= !(r.first >= q->open && r.first < q->close);
           }
           if (!drop) s.filtered.push_back(w);
         }

@@ -13,6 +13,7 @@
 #include "stages/stance/sentiment.h"
 #include "stages/stance/stance_stage.h"
 #include "stages/stance/trainer.h"
+#include "stages/stance/words.h"
 
 using namespace newsflow;
 using namespace newsflow::stance;
@@ -218,6 +219,26 @@ TEST(Stage, QuoteTargetsAndEntitySentiment) {
     EXPECT_GE(e.sentiment->score, -1.0);
     EXPECT_LE(e.sentiment->score, 1.0);
   }
+}
+
+TEST(Words, RunOnSentencesAreCutIntoPiecesThatCoverEveryWord) {
+  std::vector<SentenceRange> ss{{0, 10}, {10, 310}, {310, 311}};
+  cap_sentence_length(ss, 128);
+  const std::vector<std::pair<uint32_t, uint32_t>> want{{0, 10}, {10, 138}, {138, 266}, {266, 310}, {310, 311}};
+  ASSERT_EQ(ss.size(), want.size());
+  for (size_t i = 0; i < ss.size(); ++i) EXPECT_EQ(std::make_pair(ss[i].first, ss[i].last), want[i]) << i;
+  std::vector<SentenceRange> short_ones{{0, 5}, {5, 133}};
+  cap_sentence_length(short_ones, 128);
+  EXPECT_EQ(short_ones.size(), 2u);  // 128 words is not too long
+}
+
+TEST(Stage, EntityInARunOnSentenceGetsItsSentimentFromAPieceAroundIt) {
+  // No sentence mark in 3,000 words: scored piece by piece, each mention once.
+  std::string body;
+  for (int i = 0; i < 1000; ++i) body += i == 500 ? "Norlux failed badly " : "the plan went ";
+  Fixture f(body, {{"Norlux", "ORG"}});
+  run(f);
+  ASSERT_TRUE(f.a.entities[0].sentiment.has_value());
 }
 
 TEST(Stage, NeverCrashesOnOddInput) {

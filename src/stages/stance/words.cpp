@@ -2,6 +2,8 @@
 
 #include <utf8proc.h>
 
+#include <algorithm>
+
 #include "core/tokenizer.h"
 #include "core/utf8.h"
 
@@ -87,6 +89,16 @@ void tokenize_sentences(std::string_view text, std::vector<Word>& out, std::vect
   thread_local TokenizedText base;
   tokenize_text(text, base);
   words_from(text, base, out, sentences);
+}
+
+void cap_sentence_length(std::vector<SentenceRange>& sentences, uint32_t max_words) {
+  const auto too_long = [&](const SentenceRange& s) { return s.last - s.first > max_words; };
+  if (max_words == 0 || std::none_of(sentences.begin(), sentences.end(), too_long)) return;
+  std::vector<SentenceRange> out;  // only for a text that has such a sentence
+  for (const SentenceRange& s : sentences) {
+    for (uint32_t b = s.first; b < s.last; b += max_words) out.push_back({b, std::min(s.last, b + max_words)});
+  }
+  sentences.swap(out);
 }
 
 void words_from(std::string_view text, const TokenizedText& base, std::vector<Word>& out,

@@ -40,6 +40,13 @@ struct SentenceRange {
   uint32_t last = 0;
 };
 
+// Splits every sentence of more than `max_words` words into consecutive pieces of at most that
+// many. Scoring reads the sentence of each entity mention, so one run-on "sentence" (a whole
+// article without punctuation) would cost its length once per entity: quadratic in the article.
+void cap_sentence_length(std::vector<SentenceRange>& sentences, uint32_t max_words);
+// Longer than any real sentence in news (a 60-word sentence is already rare).
+inline constexpr uint32_t kMaxSentenceWords = 128;
+
 // Tokenises the whole text (out cleared) and splits it into sentences with the shared splitter.
 void tokenize_sentences(std::string_view text, std::vector<Word>& out, std::vector<SentenceRange>& sentences);
 
