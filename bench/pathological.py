@@ -6,6 +6,9 @@ faster than linearly with an article's size lets one record stall the pipeline. 
 50/100/200 KB of body (limits.max_field_bytes is 1 MiB):
   no-punctuation  real news text with . ! ? and newlines removed: one sentence of ~35 k words
   repeated-word   "word word word ...": one token repeated
+  unclosed-quotes "« word « word ...": opening marks that never close
+  capitalised     "Alpha Kilo Tango ...": capitalised words from a small set, all candidate names
+  one-word        one 50–200 KB "word" without a space
 Each case runs `newsflow run --threads 1` on a file holding the one article, per stage set, and
 reports wall seconds (best of --rounds).
 
@@ -37,6 +40,10 @@ cases = []
 for kb in (int(s) for s in args.sizes.split(",")):
     cases.append(("no-punctuation", kb, flat[: kb * 1000].rsplit(" ", 1)[0]))
     cases.append(("repeated-word", kb, "word " * (kb * 1000 // 5)))
+    cases.append(("unclosed-quotes", kb, "\u00ab word " * (kb * 1000 // 8)))
+    names = "Alpha Bravo Charlie Delta Echo Foxtrot Golf Hotel India Juliett Kilo Lima Mike Tango".split()
+    cases.append(("capitalised", kb, " ".join(names[(i * 7) % len(names)] for i in range(kb * 1000 // 6))))
+    cases.append(("one-word", kb, "a" * (kb * 1000)))
 
 print(f"{'case':16} {'KB':>4} " + " ".join(f"{s:>10}" for s in args.stages.split(",")))
 with tempfile.TemporaryDirectory(prefix="newsflow-patho-") as tmp:

@@ -203,6 +203,9 @@ void token_info(const NerDoc& doc, const Gazetteer* gaz, const ClusterMap* clust
     seen.emplace_back(info[i].lw, (f & kf_cap) ? kf_doc_cap : kf_doc_lower);
   }
   std::sort(seen.begin(), seen.end());
+  // At most two entries per word (capitalised, lower case): a word repeated k times would
+  // otherwise cost k for each of its k occurrences.
+  seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
   for (size_t i = 0; i < n; ++i) {
     auto it = std::lower_bound(seen.begin(), seen.end(), std::make_pair(info[i].lw, uint8_t{0}));
     for (; it != seen.end() && it->first == info[i].lw; ++it) info[i].flags |= it->second;

@@ -1,5 +1,7 @@
 #include "stages/stance/quotes.h"
 
+#include <iterator>
+
 #include "core/utf8.h"
 
 namespace newsflow::stance {
@@ -80,12 +82,16 @@ uint32_t count_words(std::string_view s, size_t b, size_t e) {
 
 void find_quotes(std::string_view s, std::vector<QuoteSpan>& out) {
   out.clear();
+  // Per mark: where the last scan that found no closer stopped. A later opener of the same mark
+  // before that point would scan the same text and fail the same way (nothing in the scan depends
+  // on where it starts), so it is stray at once: « « « … costs n, not n².
+  size_t no_closer_before[std::size(kPairs)] = {};
   size_t i = 0;
   while (i < s.size()) {
     size_t j = i;
     const char32_t c = utf8::next(s, j);
     const Pair* p = c >= 0x80 || c == U'"' ? opener(c) : nullptr;
-    if (!p || !can_open(s, i, j, c)) {
+    if (!p || !can_open(s, i, j, c) || j < no_closer_before[p - kPairs]) {
       i = j;
       continue;
     }
@@ -130,6 +136,7 @@ void find_quotes(std::string_view s, std::vector<QuoteSpan>& out) {
       k = m;
     }
     if (!closed) {  // stray mark: skip it
+      no_closer_before[p - kPairs] = k;
       i = j;
       continue;
     }
