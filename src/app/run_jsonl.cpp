@@ -110,6 +110,9 @@ int run_jsonl(const AppConfig& config, const RunOptions& options) {
     }
     count_blank_lines();  // the ones after the last record
     health.ready.store(false);
+    if (g_stop_requested.load()) {
+      spdlog::info("stopping: draining {} articles in flight (a second signal exits at once)", pipeline.in_flight());
+    }
     try {
       pipeline.drain();
       sink->close();

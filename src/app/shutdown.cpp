@@ -1,5 +1,7 @@
 #include "app/shutdown.h"
 
+#include <unistd.h>
+
 #include <csignal>
 
 namespace newsflow {
@@ -8,7 +10,12 @@ std::atomic<bool> g_stop_requested{false};
 std::atomic<bool> g_reload_requested{false};
 
 namespace {
-void on_stop(int) { g_stop_requested.store(true); }
+// The first signal asks for a clean stop (drain, deliver, commit); a second one means "now": exit
+// at once with 128 + signal, as a shell reports it. What was in flight is then not delivered: in
+// Kafka mode it is read again (its offsets were never committed); a JSONL output stops short.
+void on_stop(int sig) {
+  if (g_stop_requested.exchange(true)) _exit(128 + sig);
+}
 void on_reload(int) { g_reload_requested.store(true); }
 }  // namespace
 

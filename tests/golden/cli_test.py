@@ -100,6 +100,37 @@ with tempfile.TemporaryDirectory() as tmp:
     rc = p.wait(timeout=20)
     expect(rc == 0, f"clean exit at end of stdin, got {rc}")
 
+# Shutdown: SIGTERM drains (and says so); a second SIGTERM during the drain exits at once with 143.
+with tempfile.TemporaryDirectory() as tmp:
+    import json, signal
+    sample = []
+    for l in open(os.path.join(ROOT, "config/samples/articles.jsonl"), encoding="utf-8", errors="replace"):
+        try:
+            a = json.loads(l)
+        except ValueError:
+            continue  # the sample's deliberately bad lines
+        if isinstance(a, dict) and a.get("body"):
+            sample.append(a)
+    lines = []
+    for i in range(20000):  # ~10,000 in flight when the signal comes: seconds of draining
+        a = dict(sample[i % len(sample)], id=f"s{i}")
+        lines.append(json.dumps(a))
+    p = subprocess.Popen([binary, "run", "--input", "-", "--output", os.path.join(tmp, "o.jsonl"), "--threads", "1"],
+                         stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdin.write(("\n".join(lines) + "\n").encode())
+    p.stdin.flush()
+    p.send_signal(signal.SIGTERM)
+    said = b""
+    while b"stopping: draining" not in said:
+        line = p.stderr.readline()
+        if not line:
+            break
+        said += line
+    p.send_signal(signal.SIGTERM)
+    rc = p.wait(timeout=60)
+    expect(b"stopping: draining" in said, f"first signal: the drain is announced: {said[-500:]}")
+    expect(rc == 128 + signal.SIGTERM, f"second signal during the drain exits at once with 143, got {rc}")
+
 # bench: replays are near-duplicate copies (dedup does real work), the last line is the JSON contract.
 r = run("bench", "--config", os.path.join(ROOT, "config/newsflow.yaml"), "--input",
         os.path.join(ROOT, "config/samples/articles.jsonl"), "--repeat", "3", "--stages", "dedup", "--threads", "1")
