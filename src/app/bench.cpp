@@ -45,18 +45,6 @@ class LatencySink : public Sink {
   std::array<int64_t, 3> dedup_{};
 };
 
-std::vector<std::string> split_list(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= s.size()) {
-    size_t comma = s.find(',', start);
-    if (comma == std::string::npos) comma = s.size();
-    if (comma > start) out.push_back(s.substr(start, comma - start));
-    start = comma + 1;
-  }
-  return out;
-}
-
 // Replay k of a record is a syndicated copy, not a byte-identical one: a fresh id, another outlet's
 // URL and an added dateline in the body, so dedup hashes, sketches and probes its index for every replay (as it
 // does for a real wire story) instead of short-circuiting on an exact repeat.
@@ -112,15 +100,8 @@ int run_bench(const AppConfig& config, const BenchOptions& options) {
     return exit_code::data_error;
   }
 
-  std::vector<std::string> stage_names;
-  if (options.stages == "all") stage_names = config.stages;
-  else if (options.stages != "none") stage_names = split_list(options.stages);
-  for (const auto& s : stage_names) {
-    if (!is_known_stage(s)) {
-      spdlog::error("--stages: unknown stage '{}'", s);
-      return exit_code::usage;
-    }
-  }
+  // --stages was checked by the command line (stage_list_check in main.cpp).
+  const std::vector<std::string> stage_names = options.stages == "all" ? config.stages : parse_stage_list(options.stages);
 
   // Prepare every record up front so the timed loop measures the graph, not the replay.
   std::vector<std::string> values;

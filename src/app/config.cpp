@@ -87,12 +87,7 @@ AppConfig config_from_yaml(YAML::Node root, std::string source) {
     log.finish();
 
     cfg.stages = top.get_string_list("stages", default_stage_names());
-    for (size_t i = 0; i < cfg.stages.size(); ++i) {
-      if (!is_known_stage(cfg.stages[i])) {
-        throw ConfigError(fmt::format("stages[{}]: unknown stage '{}' (available: {})", i, cfg.stages[i],
-                                      fmt::join(known_stage_names(), ", ")));
-      }
-    }
+    if (const std::string error = stage_list_error(cfg.stages); !error.empty()) throw ConfigError("stages" + error);
 
     Settings kafka = top.section("kafka");
     cfg.kafka.bootstrap_servers = kafka.get_string("bootstrap_servers", cfg.kafka.bootstrap_servers);

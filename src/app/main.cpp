@@ -37,6 +37,19 @@ std::string version_text() {
 
 }  // namespace
 
+namespace {
+// --stages: a list stage_list_error() accepts, or "none" (and "all" where allowed).
+CLI::Validator stage_list_check(bool allow_all) {
+  return CLI::Validator(
+      [allow_all](std::string& v) -> std::string {
+        if (allow_all && v == "all") return "";
+        const std::string error = nf::stage_list_error(nf::parse_stage_list(v));
+        return error.empty() ? "" : "stages" + error;
+      },
+      allow_all ? "all|none|STAGE,..." : "none|STAGE,...");
+}
+}  // namespace
+
 int main(int argc, char** argv) {
   CLI::App app{"newsflow: news-stream enrichment (dedup, language, entities, stance) between Kafka topics or JSONL files.\n"
                "Exit codes: 0 ok, 64 usage, 65 bad data file, 66 input missing, 69 broker unavailable,\n"
@@ -59,10 +72,13 @@ int main(int argc, char** argv) {
   run->add_option("-o,--output", run_opts.output, "JSONL output file, or - for stdout")->capture_default_str();
   run->add_option("--dlq", run_opts.dlq, "dead-letter JSONL file (default: <output>.dlq.jsonl, or newsflow.dlq.jsonl for stdout)");
   run->add_option("--metrics-bind", metrics_bind, "serve /metrics, /livez, /readyz on HOST:PORT (overrides metrics.bind)");
-  run->add_option("--stages", stages_override, "comma-separated stage list (overrides `stages`; 'none' for the identity graph)");
-  run->add_option("--threads", threads, "worker threads (0 = all cores)");
-  run->add_option("--log-level", log_level, "trace|debug|info|warn|error|off");
-  run->add_option("--log-format", log_format, "text|json");
+  run->add_option("--stages", stages_override, "comma-separated stage list (overrides `stages`; 'none' for the identity graph)")
+      ->check(stage_list_check(false));
+  // The same checks as the config keys these flags override.
+  run->add_option("--threads", threads, "worker threads (0 = all cores)")->check(CLI::Range(0, 1024));
+  run->add_option("--log-level", log_level, "trace|debug|info|warn|error|off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+  run->add_option("--log-format", log_format, "text|json")->check(CLI::IsMember({"text", "json"}));
   run->add_flag("--print-config", show_config, "print the effective configuration (secrets redacted) and exit");
 
   // validate-config
@@ -82,8 +98,10 @@ int main(int argc, char** argv) {
   nf::BenchOptions bench_opts;
   bench->add_option("-i,--input", bench_opts.input, "JSONL corpus")->required();
   bench->add_option("-n,--repeat", bench_opts.repeat, "replay the corpus N times; replays are near-duplicate copies with fresh ids")->check(CLI::Range(1, 100000));
-  bench->add_option("--stages", bench_opts.stages, "none | all | comma-separated list")->capture_default_str();
-  bench->add_option("--threads", bench_opts.threads, "worker threads (0 = all cores)");
+  bench->add_option("--stages", bench_opts.stages, "none | all | comma-separated list")
+      ->capture_default_str()
+      ->check(stage_list_check(true));
+  bench->add_option("--threads", bench_opts.threads, "worker threads (0 = all cores)")->check(CLI::Range(0, 1024));
   bench->add_option("--rate", bench_opts.rate, "offer articles at this rate (per second) to measure latency under a given load; 0 = flat out")
       ->check(CLI::NonNegativeNumber);
   bench->add_option("-c,--config", config_path, "YAML config file");
@@ -112,20 +130,9 @@ int main(int argc, char** argv) {
     if (threads >= 0) config.threads = threads, config.flag_keys.push_back("threads");
     if (!log_level.empty()) config.log_level = log_level, config.flag_keys.push_back("log.level");
     if (!log_format.empty()) config.log_format = log_format, config.flag_keys.push_back("log.format");
-    if (!stages_override.empty()) {
+    if (run->count("--stages") > 0) {  // checked by stage_list_check
       config.flag_keys.push_back("stages");
-      config.stages.clear();
-      if (stages_override != "none") {
-        for (size_t start = 0; start <= stages_override.size();) {
-          size_t comma = stages_override.find(',', start);
-          if (comma == std::string::npos) comma = stages_override.size();
-          if (comma > start) config.stages.push_back(stages_override.substr(start, comma - start));
-          start = comma + 1;
-        }
-      }
-      for (const auto& s : config.stages) {
-        if (!nf::is_known_stage(s)) throw nf::ConfigError(fmt::format("--stages: unknown stage '{}'", s));
-      }
+      config.stages = nf::parse_stage_list(stages_override);
     }
     nf::setup_logging(config.log_level, config.log_format);
     nf::StageSettings stage_settings;  // what the stages read, for --print-config

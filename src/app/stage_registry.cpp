@@ -48,6 +48,37 @@ bool is_known_stage(const std::string& name) {
   return std::find(n.begin(), n.end(), name) != n.end();
 }
 
+std::string stage_list_error(const std::vector<std::string>& names) {
+  const auto& order = known_stage_names();
+  size_t last = 0;  // position in pipeline order of the previous name
+  for (size_t i = 0; i < names.size(); ++i) {
+    const auto it = std::find(order.begin(), order.end(), names[i]);
+    if (it == order.end()) {
+      return fmt::format("[{}]: unknown stage '{}' (available: {})", i, names[i], fmt::join(order, ", "));
+    }
+    const size_t pos = static_cast<size_t>(it - order.begin());
+    if (i > 0 && pos == last) return fmt::format("[{}]: '{}' is listed twice", i, names[i]);
+    if (i > 0 && pos < last) {
+      return fmt::format("[{}]: '{}' must come before '{}' (pipeline order: {})", i, names[i], names[i - 1],
+                         fmt::join(order, ", "));
+    }
+    last = pos;
+  }
+  return "";
+}
+
+std::vector<std::string> parse_stage_list(const std::string& csv) {
+  std::vector<std::string> out;
+  if (csv == "none") return out;
+  for (size_t start = 0;;) {
+    const size_t comma = std::min(csv.find(',', start), csv.size());
+    out.push_back(csv.substr(start, comma - start));
+    if (comma == csv.size()) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
 std::vector<std::unique_ptr<Stage>> make_stages(const AppConfig& config, const std::vector<std::string>& names,
                                                 StageSettings* effective) {
   std::vector<std::unique_ptr<Stage>> out;

@@ -19,6 +19,10 @@ r = run("--version")
 expect(r.returncode == 0 and "librdkafka" in r.stdout and "simdjson" in r.stdout, f"--version lists libraries: {r.stdout}")
 expect(run("run", "--no-such-flag").returncode == 64, "unknown flag exits 64")
 expect(run("frobnicate").returncode == 64, "unknown command exits 64")
+# Flags get the checks of the config keys they override: a bad value is a usage error.
+for bad_flag in (["--log-format", "xml"], ["--log-level", "loud"], ["--threads", "-3"], ["--threads", "100000"],
+                 ["--stages", ","], ["--stages", "stance,entities"], ["--stages", "dedup,dedup"]):
+    expect(run("run", *bad_flag, "--print-config").returncode == 64, f"run {' '.join(bad_flag)} exits 64")
 
 with tempfile.TemporaryDirectory() as tmp:
     bad = os.path.join(tmp, "bad.yaml")
@@ -32,6 +36,11 @@ with tempfile.TemporaryDirectory() as tmp:
     expect(r.returncode == 78 and "langid.body_prefix_bytess" in r.stderr, f"disabled stage's typo exits 78 naming it: {r.returncode} {r.stderr}")
     r = run("validate-config", "--config", os.path.join(ROOT, "config/newsflow.yaml"))
     expect(r.returncode == 0, f"shipped config validates: {r.stderr}")
+    order = os.path.join(tmp, "order.yaml")
+    open(order, "w").write("stages: [stance, entities]\n")
+    r = run("validate-config", "--config", order)
+    expect(r.returncode == 78 and "stages[1]" in r.stderr and "must come before" in r.stderr,
+           f"stages out of pipeline order exit 78 naming the item: {r.returncode} {r.stderr}")
     # --print-config shows what each stage read: its defaults, the file, NEWSFLOW_* overrides.
     only_dedup = os.path.join(tmp, "only-dedup.yaml")
     open(only_dedup, "w").write("stages: [dedup]\ndedup:\n  window_hours: 24\n")
