@@ -1,5 +1,7 @@
 #include "stages/entities/entities_stage.h"
 
+#include <fmt/format.h>
+
 #include <atomic>
 #include <filesystem>
 #include <map>
@@ -218,9 +220,7 @@ std::unique_ptr<Stage> make_entities_stage(Settings& section) {
   // the Spanish model than the English one (measured on the gold articles, see README).
   std::map<std::string, std::string> lang_map = {{"fr", "es"}, {"it", "es"}, {"pt", "es"}, {"ca", "es"},
                                                  {"gl", "es"}, {"ro", "es"}, {"nl", "de"}, {"lb", "de"}};
-  if (section.has("language_map")) {
-    for (const auto& [k, v] : section.get_string_map("language_map")) lang_map[k] = v;
-  }
+  for (const auto& [k, v] : section.get_string_map("language_map")) lang_map[k] = v;
   std::map<std::string, std::shared_ptr<const NerModel>> models;
   std::vector<std::string> wanted = langs;
   if (fallback != "none" && std::find(wanted.begin(), wanted.end(), fallback) == wanted.end()) wanted.push_back(fallback);
@@ -228,8 +228,11 @@ std::unique_ptr<Stage> make_entities_stage(Settings& section) {
     const auto path = resource_path(dir + "/ner-" + lang + ".bin");
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) {
-      if (lang == fallback) throw ConfigError("entities.fallback: no model " + path.string());
-      continue;  // a language without a model falls back
+      // A listed language without its model is a typo or a wrong model_dir, never meant: tagging
+      // would silently fall back. Languages without a model go through language_map instead.
+      const bool listed = std::find(langs.begin(), langs.end(), lang) != langs.end();
+      throw ConfigError(fmt::format("entities.{}: no model {} for '{}' (entities.model_dir is {})",
+                                    listed ? "languages" : "fallback", path.string(), lang, dir));
     }
     std::string error;
     auto m = NerModel::load(path.string(), error);

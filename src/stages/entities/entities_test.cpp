@@ -375,6 +375,22 @@ TEST_F(StageTest, ReloadKeepsOldWatchlistOnBadFile) {
   EXPECT_EQ(b.entities[0].watchlist->version, "9");
 }
 
+TEST_F(StageTest, ListedLanguageWithoutItsModelIsAConfigError) {
+  // A wrong model_dir or a typo in languages must not leave NER silently off.
+  for (const char* yaml : {"{model_dir: /nonexistent, languages: [en], fallback: none}", "{languages: [en, xx], fallback: en}",
+                           "{languages: [en], fallback: xx}"}) {
+    YAML::Node n = YAML::Load(yaml);
+    n["watchlists"] = dir_.string();
+    Settings s(n, "entities");
+    try {
+      make_entities_stage(s);
+      ADD_FAILURE() << yaml << ": no error";
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find("no model"), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST_F(StageTest, BadWatchlistAtStartIsAConfigError) {
   write(dir_ / "w.yaml", "id: [");
   EXPECT_THROW(make(), ConfigError);
