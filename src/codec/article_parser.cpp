@@ -63,6 +63,10 @@ std::optional<Error> ArticleParser::parse(Article& a) {
     return parse_error(ErrorCode::too_deep, fmt::format("nesting deeper than {}", limits_.max_depth));
   }
   if (err == simdjson::UTF8_ERROR) return parse_error(ErrorCode::invalid_utf8, "invalid UTF-8 in JSON text");
+  if (err == simdjson::NUMBER_ERROR) {  // 1e400, 18446744073709551616 are valid JSON, but unreadable here
+    return parse_error(ErrorCode::malformed_json,
+                       "malformed JSON: a number that is invalid or outside the 64-bit integer / double range");
+  }
   if (err) return parse_error(ErrorCode::malformed_json, fmt::format("malformed JSON: {}", simdjson::error_message(err)));
 
   simdjson::dom::object obj;

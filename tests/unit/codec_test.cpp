@@ -48,6 +48,20 @@ TEST(ArticleParser, AcceptsTitleOnlyAndBodyOnly) {
   EXPECT_EQ(parse_code(R"({"id":"a","body":"only a body","title":null})"), std::nullopt);
 }
 
+TEST(ArticleParser, NumbersOutsideTheReadableRangeAreDeadLettersThatSaySo) {
+  // Largest readable integer and a normal double pass; 2^64, 1e400 and a leading zero do not.
+  EXPECT_EQ(parse_code(R"({"id":"a","title":"t","n":18446744073709551615,"x":-1.5e300})"), std::nullopt);
+  for (const char* v : {R"({"id":"a","title":"t","n":18446744073709551616})", R"({"id":"a","title":"t","n":1e400})",
+                        R"({"id":"a","title":"t","n":01})"}) {
+    ArticleParser parser(Limits{});
+    Article a = make(std::string(v));
+    const auto err = parser.parse(a);
+    ASSERT_TRUE(err.has_value()) << v;
+    EXPECT_EQ(err->code, ErrorCode::malformed_json) << v;
+    EXPECT_NE(err->message.find("64-bit integer / double range"), std::string::npos) << err->message;
+  }
+}
+
 TEST(ArticleParser, RejectsEveryBadClassWithItsCode) {
   EXPECT_EQ(parse_code(""), ErrorCode::empty_message);
   EXPECT_EQ(parse_code("\xEF\xBB\xBF{\"id\":\"a\",\"title\":\"t\"}"), ErrorCode::bom);
