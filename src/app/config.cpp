@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <regex>
+#include <set>
 
 #include "app/stage_registry.h"
 #include "io/kafka/exactly_once.h"
@@ -23,8 +24,12 @@ void interpolate_env_at(YAML::Node node, const std::string& path, int depth) {
                                   kMaxConfigDepth));
   }
   if (node.IsMap()) {
+    std::set<std::string> keys;  // yaml-cpp keeps a repeated key and reads the first: say so instead
     for (auto kv : node) {
-      interpolate_env_at(kv.second, path.empty() ? kv.first.as<std::string>() : path + "." + kv.first.as<std::string>(), depth + 1);
+      const std::string key = kv.first.as<std::string>();
+      const std::string key_path = path.empty() ? key : path + "." + key;
+      if (!keys.insert(key).second) throw ConfigError(fmt::format("{}: given twice", key_path));
+      interpolate_env_at(kv.second, key_path, depth + 1);
     }
   } else if (node.IsSequence()) {
     for (size_t i = 0; i < node.size(); ++i) interpolate_env_at(node[i], fmt::format("{}[{}]", path, i), depth + 1);

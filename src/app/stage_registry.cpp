@@ -88,8 +88,12 @@ std::vector<std::unique_ptr<Stage>> make_stages(const AppConfig& config, const s
     auto section_it = config.stage_sections.find(name);
     Settings section(section_it == config.stage_sections.end() ? YAML::Node() : section_it->second, name);
     if (effective) section.record_into((*effective)[name] = YAML::Node(YAML::NodeType::Map));
-    out.push_back(it->make(section));
-    section.finish();
+    try {
+      out.push_back(it->make(section));
+      section.finish();
+    } catch (const ConfigError& e) {  // named like the errors of the other sections: file, then key
+      throw ConfigError(fmt::format("{}: {}", config.source, e.what()));
+    }
   }
   return out;
 }

@@ -15,6 +15,10 @@ Settings::Settings(YAML::Node node, std::string path) : node_(std::move(node)), 
 
 std::string Settings::key_path(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
 
+std::string Settings::where(const std::string& key) const {
+  return from_env_.empty() ? key_path(key) : key_path(key) + " (set by " + from_env_ + ")";
+}
+
 bool Settings::has(const std::string& key) const {
   return node_.IsDefined() && node_.IsMap() && node_[key].IsDefined() && !node_[key].IsNull();
 }
@@ -29,7 +33,9 @@ static std::string env_name(const std::string& path) {
 
 std::optional<YAML::Node> Settings::lookup(const std::string& key) {
   known_.insert(key);
+  from_env_.clear();
   if (const char* env = std::getenv(env_name(key_path(key)).c_str()); env != nullptr) {
+    from_env_ = env_name(key_path(key));
     if (*env == '\0') return YAML::Node(std::string());  // VAR= means "", not YAML's null
     try {
       return YAML::Load(env);
@@ -58,7 +64,7 @@ std::string Settings::get_string(const std::string& key, const std::string& def)
   auto found = lookup(key);
   if (!found) return record(key, def);
   YAML::Node v = *found;
-  if (!v.IsScalar()) throw ConfigError(fmt::format("{}: expected a string", key_path(key)));
+  if (!v.IsScalar()) throw ConfigError(fmt::format("{}: expected a string", where(key)));
   return record(key, v.Scalar());
 }
 
@@ -68,10 +74,10 @@ int64_t Settings::get_int(const std::string& key, int64_t def, int64_t min, int6
   YAML::Node v = *found;
   int64_t out = 0;
   if (!v.IsScalar() || !YAML::convert<int64_t>::decode(v, out)) {
-    throw ConfigError(fmt::format("{}: expected an integer", key_path(key)));
+    throw ConfigError(fmt::format("{}: expected an integer", where(key)));
   }
   if (out < min || out > max) {
-    throw ConfigError(fmt::format("{}: must be between {} and {}", key_path(key), min, max));
+    throw ConfigError(fmt::format("{}: must be between {} and {}", where(key), min, max));
   }
   return record(key, out);
 }
@@ -86,10 +92,10 @@ double Settings::get_double(const std::string& key, double def, double min, doub
   YAML::Node v = *found;
   double out = 0;
   if (!v.IsScalar() || !YAML::convert<double>::decode(v, out)) {
-    throw ConfigError(fmt::format("{}: expected a number", key_path(key)));
+    throw ConfigError(fmt::format("{}: expected a number", where(key)));
   }
   if (out < min || out > max) {
-    throw ConfigError(fmt::format("{}: must be between {} and {}", key_path(key), min, max));
+    throw ConfigError(fmt::format("{}: must be between {} and {}", where(key), min, max));
   }
   record(key, fmt::format("{}", out));
   return out;
@@ -101,7 +107,7 @@ bool Settings::get_bool(const std::string& key, bool def) {
   YAML::Node v = *found;
   bool out = false;
   if (!v.IsScalar() || !YAML::convert<bool>::decode(v, out)) {
-    throw ConfigError(fmt::format("{}: expected true or false", key_path(key)));
+    throw ConfigError(fmt::format("{}: expected true or false", where(key)));
   }
   return record(key, out);
 }
@@ -110,10 +116,10 @@ std::vector<std::string> Settings::get_string_list(const std::string& key, const
   auto found = lookup(key);
   if (!found) return record(key, def);
   YAML::Node v = *found;
-  if (!v.IsSequence()) throw ConfigError(fmt::format("{}: expected a list", key_path(key)));
+  if (!v.IsSequence()) throw ConfigError(fmt::format("{}: expected a list", where(key)));
   std::vector<std::string> out;
   for (const auto& item : v) {
-    if (!item.IsScalar()) throw ConfigError(fmt::format("{}: every item must be a string", key_path(key)));
+    if (!item.IsScalar()) throw ConfigError(fmt::format("{}: every item must be a string", where(key)));
     out.push_back(item.Scalar());
   }
   return record(key, std::move(out));
@@ -124,7 +130,7 @@ std::string Settings::get_enum(const std::string& key, const std::string& def, c
   for (const auto& a : allowed) {
     if (a == v) return v;
   }
-  throw ConfigError(fmt::format("{}: must be one of: {}", key_path(key), fmt::join(allowed, ", ")));
+  throw ConfigError(fmt::format("{}: must be one of: {}", where(key), fmt::join(allowed, ", ")));
 }
 
 std::map<std::string, std::string> Settings::get_string_map(const std::string& key) {
@@ -132,10 +138,10 @@ std::map<std::string, std::string> Settings::get_string_map(const std::string& k
   std::map<std::string, std::string> out;
   if (!found) return record(key, std::move(out));
   YAML::Node v = *found;
-  if (!v.IsMap()) throw ConfigError(fmt::format("{}: expected a mapping", key_path(key)));
+  if (!v.IsMap()) throw ConfigError(fmt::format("{}: expected a mapping", where(key)));
   for (const auto& kv : v) {
     const std::string k = kv.first.as<std::string>();
-    if (!kv.second.IsScalar()) throw ConfigError(fmt::format("{}.{}: expected a scalar", key_path(key), k));
+    if (!kv.second.IsScalar()) throw ConfigError(fmt::format("{}.{}: expected a scalar", where(key), k));
     out[k] = kv.second.Scalar();
   }
   return record(key, std::move(out));

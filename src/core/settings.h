@@ -50,12 +50,15 @@ class Settings {
  private:
   std::optional<YAML::Node> lookup(const std::string& key);
   std::string key_path(const std::string& key) const;
+  // key_path(key), naming the environment variable when the value read last came from one.
+  std::string where(const std::string& key) const;
   template <typename T>
   T record(const std::string& key, T value);
 
   YAML::Node node_;
   std::string path_;
   std::set<std::string> known_;
+  std::string from_env_;  // the NEWSFLOW_* variable the last lookup() took its value from, or ""
   YAML::Node out_;
   bool recording_ = false;
 };
