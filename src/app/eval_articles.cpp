@@ -138,8 +138,21 @@ int run(const std::string& data, const std::string& config_path) {
   std::ifstream in(data, std::ios::binary);
   if (!in) throw CLI::RuntimeError("cannot open " + data, exit_code::data_file_error(data));
   std::vector<std::string> lines;
+  std::vector<size_t> line_numbers;  // of each kept line, for messages
+  size_t line_no = 0;
   for (std::string line; std::getline(in, line);) {
-    if (!line.empty()) lines.push_back(std::move(line));
+    ++line_no;
+    if (!line.empty()) lines.push_back(std::move(line)), line_numbers.push_back(line_no);
+  }
+  // The gold first: a bad file fails before the pipeline has run over all of it.
+  simdjson::dom::parser parser;
+  std::vector<GoldArticle> gold;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    simdjson::dom::element doc;
+    if (parser.parse(lines[i]).get(doc)) {
+      throw CLI::RuntimeError(fmt::format("{}:{}: not valid JSON", data, line_numbers[i]), exit_code::data_error);
+    }
+    gold.push_back(read_gold(doc));
   }
   AppConfig config = load_config(config_path);
   Metrics metrics;
@@ -155,13 +168,6 @@ int run(const std::string& data, const std::string& config_path) {
     pipeline.drain();
   }
 
-  simdjson::dom::parser parser;
-  std::vector<GoldArticle> gold;
-  for (const auto& l : lines) {
-    simdjson::dom::element doc;
-    if (parser.parse(l).get(doc)) throw CLI::RuntimeError(data + ": a line is not valid JSON", 65);
-    gold.push_back(read_gold(doc));
-  }
 
   bool have_lang = false, have_entities = false, have_quotes = false, have_dedup = false;
   int lang_ok = 0, lang_n = 0;

@@ -64,7 +64,7 @@ std::string default_dlq_path(const std::string& output_path) {
 }
 
 JsonlSink::JsonlSink(const std::string& output_path, const std::string& dlq_path)
-    : out_owned_(output_path != "-"), dlq_path_(dlq_path) {
+    : out_owned_(output_path != "-"), out_path_(out_owned_ ? output_path : "<stdout>"), dlq_path_(dlq_path) {
   out_ = out_owned_ ? std::fopen(output_path.c_str(), "wb") : stdout;
   if (!out_) throw io_error("cannot create output", output_path);
   // The DLQ file is created eagerly so a bad path fails at start-up, not at the first bad line.
@@ -82,7 +82,7 @@ void JsonlSink::deliver(Article& a) {
     case Route::output:
     case Route::duplicates: {
       a.output += '\n';
-      if (std::fwrite(a.output.data(), 1, a.output.size(), out_) != a.output.size()) throw io_error("cannot write output", "");
+      if (std::fwrite(a.output.data(), 1, a.output.size(), out_) != a.output.size()) throw io_error("cannot write output", out_path_);
       ++(a.route == Route::output ? counts_.output : counts_.duplicates);
       break;
     }
@@ -101,7 +101,7 @@ void JsonlSink::deliver(Article& a) {
 }
 
 void JsonlSink::close() {
-  if (std::fflush(out_) != 0 || std::ferror(out_)) throw io_error("cannot write output", "");
+  if (std::fflush(out_) != 0 || std::ferror(out_)) throw io_error("cannot write output", out_path_);
   if (std::fflush(dlq_) != 0 || std::ferror(dlq_)) throw io_error("cannot write", dlq_path_);
 }
 

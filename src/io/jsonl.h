@@ -55,6 +55,7 @@ class JsonlSink : public Sink {
   std::FILE* out_;
   std::FILE* dlq_ = nullptr;
   bool out_owned_;
+  std::string out_path_;  // for messages: the file, or "<stdout>"
   std::string dlq_path_;
   std::string scratch_;
   JsonlCounts counts_;
