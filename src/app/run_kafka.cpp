@@ -167,13 +167,9 @@ int run_kafka(const AppConfig& config) {
 
     // Shutdown: readiness off, pause, drain, flush, commit, close — within the deadline.
     health.ready.store(false);
-    if (g_stop_requested.load()) {
-      spdlog::info("stopping: draining {} records in flight within kafka.shutdown_timeout_ms = {} (a second signal "
-                   "exits at once)",
-                   tracker.in_flight(), kc.shutdown_timeout_ms);
-    }
+    spdlog::info("stopping: draining {} records in flight within kafka.shutdown_timeout_ms = {}{}", tracker.in_flight(),
+                 kc.shutdown_timeout_ms, g_stop_requested.load() ? " (a second signal exits at once)" : "");
     const auto deadline = Clock::now() + milliseconds(kc.shutdown_timeout_ms);
-    spdlog::info("stopping: draining {} record(s) in flight", tracker.in_flight());
     source->pause();
     sink.set_deadline(deadline - milliseconds(kc.shutdown_timeout_ms / 4));
     try {

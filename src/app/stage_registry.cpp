@@ -57,7 +57,9 @@ std::string stage_list_error(const std::vector<std::string>& names) {
       return fmt::format("[{}]: unknown stage '{}' (available: {})", i, names[i], fmt::join(order, ", "));
     }
     const size_t pos = static_cast<size_t>(it - order.begin());
-    if (i > 0 && pos == last) return fmt::format("[{}]: '{}' is listed twice", i, names[i]);
+    if (std::find(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(i), names[i]) != names.begin() + static_cast<std::ptrdiff_t>(i)) {
+      return fmt::format("[{}]: '{}' is listed twice", i, names[i]);
+    }
     if (i > 0 && pos < last) {
       return fmt::format("[{}]: '{}' must come before '{}' (pipeline order: {})", i, names[i], names[i - 1],
                          fmt::join(order, ", "));
@@ -93,6 +95,8 @@ std::vector<std::unique_ptr<Stage>> make_stages(const AppConfig& config, const s
       section.finish();
     } catch (const ConfigError& e) {  // named like the errors of the other sections: file, then key
       throw ConfigError(fmt::format("{}: {}", config.source, e.what()));
+    } catch (const std::exception& e) {  // a model or state file that would not load
+      throw ConfigError(fmt::format("{}: {}: {}", config.source, name, e.what()));
     }
   }
   return out;

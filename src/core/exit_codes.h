@@ -17,5 +17,8 @@ inline constexpr int config = 78;       // EX_CONFIG: invalid configuration
 
 // For a data file (eval, train, bench input) that could not be loaded: missing, or there but
 // unreadable or invalid.
-inline int data_file_error(const std::string& path) { return std::filesystem::exists(path) ? data_error : no_input; }
+inline int data_file_error(const std::string& path) {
+  std::error_code ec;  // a directory we may not enter counts as missing, not as a crash
+  return std::filesystem::exists(path, ec) ? data_error : no_input;
+}
 }  // namespace newsflow::exit_code

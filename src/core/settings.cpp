@@ -133,9 +133,9 @@ std::string Settings::get_enum(const std::string& key, const std::string& def, c
   throw ConfigError(fmt::format("{}: must be one of: {}", where(key), fmt::join(allowed, ", ")));
 }
 
-std::map<std::string, std::string> Settings::get_string_map(const std::string& key) {
+std::map<std::string, std::string> Settings::get_string_map(const std::string& key, std::map<std::string, std::string> def) {
   auto found = lookup(key);
-  std::map<std::string, std::string> out;
+  std::map<std::string, std::string> out = std::move(def);
   if (!found) return record(key, std::move(out));
   YAML::Node v = *found;
   if (!v.IsMap()) throw ConfigError(fmt::format("{}: expected a mapping", where(key)));

@@ -31,8 +31,9 @@ class Settings {
   std::vector<std::string> get_string_list(const std::string& key, const std::vector<std::string>& def);
   // One of a fixed set of words.
   std::string get_enum(const std::string& key, const std::string& def, const std::vector<std::string>& allowed);
-  // A free-form string→string map (e.g. librdkafka properties); scalars only.
-  std::map<std::string, std::string> get_string_map(const std::string& key);
+  // A free-form string→string map (e.g. librdkafka properties); scalars only. Its entries are
+  // added to `def` (replacing the same keys).
+  std::map<std::string, std::string> get_string_map(const std::string& key, std::map<std::string, std::string> def = {});
   // A nested section; remember to finish() it too.
   Settings section(const std::string& key);
   bool has(const std::string& key) const;

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """CLI contract: --help/--version, sysexits codes, validate-config, the metrics/health endpoint."""
-import os, re, socket, subprocess, sys, tempfile, time, urllib.request, urllib.error
+import os, re, socket, subprocess, sys, tempfile, threading, time, urllib.request, urllib.error
 
 binary = sys.argv[1]
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -21,7 +21,8 @@ expect(run("run", "--no-such-flag").returncode == 64, "unknown flag exits 64")
 expect(run("frobnicate").returncode == 64, "unknown command exits 64")
 # Flags get the checks of the config keys they override: a bad value is a usage error.
 for bad_flag in (["--log-format", "xml"], ["--log-level", "loud"], ["--threads", "-3"], ["--threads", "100000"],
-                 ["--stages", ","], ["--stages", "stance,entities"], ["--stages", "dedup,dedup"]):
+                 ["--stages", ","], ["--stages", "stance,entities"], ["--stages", "dedup,dedup"],
+                 ["--stages", "dedup,langid,dedup"]):
     expect(run("run", *bad_flag, "--print-config").returncode == 64, f"run {' '.join(bad_flag)} exits 64")
 
 with tempfile.TemporaryDirectory() as tmp:
@@ -35,6 +36,8 @@ with tempfile.TemporaryDirectory() as tmp:
     bad_config("disabled stage's typo", "stages: [dedup]\nlangid:\n  body_prefix_bytess: 100\n", "langid.body_prefix_bytess")
     bad_config("repeated key", "limits:\n  max_depth: 3\n  max_depth: 9\n", "limits.max_depth: given twice")
     bad_config("stages out of pipeline order", "stages: [stance, entities]\n", "stages[1]", "must come before")
+    # A stage whose model does not load (a plain exception in its factory) is a config error, no crash.
+    bad_config("model that does not load", "langid:\n  model: /nonexistent/m.bin\n", "langid", "/nonexistent/m.bin")
     r = run("validate-config", "--config", os.path.join(ROOT, "config/newsflow.yaml"))
     expect(r.returncode == 0, f"shipped config validates: {r.stderr}")
     # --print-config shows what each stage read: its defaults, the file, NEWSFLOW_* overrides.
@@ -122,19 +125,25 @@ with tempfile.TemporaryDirectory() as tmp:
         lines.append(json.dumps(a))
     p = subprocess.Popen([binary, "run", "--input", "-", "--output", os.path.join(tmp, "o.jsonl"), "--threads", "1"],
                          stdin=subprocess.PIPE, stderr=subprocess.PIPE)
-    p.stdin.write(("\n".join(lines) + "\n").encode())
-    p.stdin.flush()
-    p.send_signal(signal.SIGTERM)
-    said = b""
-    while b"stopping: draining" not in said:
-        line = p.stderr.readline()
-        if not line:
-            break
-        said += line
-    p.send_signal(signal.SIGTERM)
-    rc = p.wait(timeout=60)
-    expect(b"stopping: draining" in said, f"first signal: the drain is announced: {said[-500:]}")
-    expect(rc == 128 + signal.SIGTERM, f"second signal during the drain exits at once with 143, got {rc}")
+    said, announced = [], threading.Event()
+    def read_stderr():
+        for line in p.stderr:
+            said.append(line)
+            if b"stopping: draining" in line:
+                announced.set()
+    threading.Thread(target=read_stderr, daemon=True).start()
+    try:
+        p.stdin.write(("\n".join(lines) + "\n").encode())
+        p.stdin.flush()
+        p.send_signal(signal.SIGTERM)
+        expect(announced.wait(timeout=60), f"first signal: the drain is announced: {b''.join(said)[-500:]}")
+        p.send_signal(signal.SIGTERM)
+        rc = p.wait(timeout=60)
+        expect(rc == 128 + signal.SIGTERM, f"second signal during the drain exits at once with 143, got {rc}")
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
 
 # bench: replays are near-duplicate copies (dedup does real work), the last line is the JSON contract.
 r = run("bench", "--config", os.path.join(ROOT, "config/newsflow.yaml"), "--input",

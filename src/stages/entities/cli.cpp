@@ -145,7 +145,7 @@ void run_train(const TrainOpts& o) {
   std::string error;
   if (!train_ner(t, std::cout, r, error)) {
     std::cerr << error << "\n";
-    throw CLI::RuntimeError(65);
+    throw CLI::RuntimeError(exit_code::data_file_error(o.data));
   }
   std::cout << fmt::format("model written to {} ({:.1f} MB of weights)\n", t.out_path, r.model_bytes / 1e6);
   std::cout << fmt::format("{{\"f1\": {:.4f}, \"precision\": {:.4f}, \"recall\": {:.4f}, \"pass1_f1\": {:.4f}, "

@@ -218,9 +218,9 @@ std::unique_ptr<Stage> make_entities_stage(Settings& section) {
   const int reload = static_cast<int>(section.get_int("reload_check_seconds", 10, 0, 86400));
   // Related languages share capitalisation and function words: Romance text is tagged far better by
   // the Spanish model than the English one (measured on the gold articles, see README).
-  std::map<std::string, std::string> lang_map = {{"fr", "es"}, {"it", "es"}, {"pt", "es"}, {"ca", "es"},
-                                                 {"gl", "es"}, {"ro", "es"}, {"nl", "de"}, {"lb", "de"}};
-  for (const auto& [k, v] : section.get_string_map("language_map")) lang_map[k] = v;
+  std::map<std::string, std::string> lang_map =
+      section.get_string_map("language_map", {{"fr", "es"}, {"it", "es"}, {"pt", "es"}, {"ca", "es"},
+                                              {"gl", "es"}, {"ro", "es"}, {"nl", "de"}, {"lb", "de"}});
   std::map<std::string, std::shared_ptr<const NerModel>> models;
   std::vector<std::string> wanted = langs;
   if (fallback != "none" && std::find(wanted.begin(), wanted.end(), fallback) == wanted.end()) wanted.push_back(fallback);

@@ -48,7 +48,7 @@ void run_train(const TrainArgs& a) {
     fmt::print("{{\"languages\":{},\"entries\":{},\"top_k\":{}}}\n", m.languages().size(), m.entries(), a.top_k);
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: {}\n", e.what());
-    throw CLI::RuntimeError(65);
+    throw CLI::RuntimeError(exit_code::data_file_error(a.corpus));
   }
 }
 
