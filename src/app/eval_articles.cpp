@@ -13,9 +13,9 @@
 #include <set>
 
 #include "app/config.h"
-#include "core/exit_codes.h"
 #include "app/stage_registry.h"
 #include "codec/json_writer.h"
+#include "core/exit_codes.h"
 #include "graph/pipeline.h"
 #include "metrics/metrics.h"
 

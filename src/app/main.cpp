@@ -11,13 +11,13 @@
 #include "app/bench.h"
 #include "app/cli_registry.h"
 #include "app/config.h"
-#include "core/exit_codes.h"
 #include "app/logging.h"
 #include "app/print_config.h"
 #include "app/run.h"
 #include "app/shutdown.h"
 #include "app/stage_registry.h"
 #include "core/build_info.h"
+#include "core/exit_codes.h"
 #include "io/kafka/kafka_config.h"
 #include "io/kafka/kafka_sink.h"
 #include "io/kafka/kafka_source.h"
@@ -35,9 +35,6 @@ std::string version_text() {
                      SPDLOG_VER_PATCH);
 }
 
-}  // namespace
-
-namespace {
 // --stages: a list stage_list_error() accepts, or "none" (and "all" where allowed).
 CLI::Validator stage_list_check(bool allow_all) {
   return CLI::Validator(

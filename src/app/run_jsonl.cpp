@@ -5,11 +5,11 @@
 #include <cstdio>
 #include <optional>
 
-#include "core/exit_codes.h"
 #include "app/reload.h"
 #include "app/run.h"
 #include "app/shutdown.h"
 #include "app/stage_registry.h"
+#include "core/exit_codes.h"
 #include "graph/pipeline.h"
 #include "io/jsonl.h"
 #include "metrics/http_server.h"

@@ -6,15 +6,15 @@
 #include <optional>
 
 #include "app/dedup_state.h"
-#include "core/exit_codes.h"
 #include "app/reload.h"
 #include "app/run.h"
 #include "app/shutdown.h"
 #include "app/stage_registry.h"
+#include "core/exit_codes.h"
 #include "graph/pipeline.h"
 #include "io/kafka/admin.h"
-#include "io/kafka/kafka_sink.h"
 #include "io/kafka/exactly_once.h"
+#include "io/kafka/kafka_sink.h"
 #include "io/kafka/kafka_source.h"
 #include "io/kafka/probe.h"
 #include "io/kafka/statistics.h"

@@ -43,11 +43,6 @@ const std::vector<std::string>& known_stage_names() {
 
 const std::vector<std::string>& default_stage_names() { return known_stage_names(); }
 
-bool is_known_stage(const std::string& name) {
-  const auto& n = known_stage_names();
-  return std::find(n.begin(), n.end(), name) != n.end();
-}
-
 std::string stage_list_error(const std::vector<std::string>& names) {
   const auto& order = known_stage_names();
   size_t last = 0;  // position in pipeline order of the previous name

@@ -17,7 +17,6 @@ struct AppConfig;
 const std::vector<std::string>& known_stage_names();
 // The stages a config without a `stages` key runs: all of them, in pipeline order.
 const std::vector<std::string>& default_stage_names();
-bool is_known_stage(const std::string& name);
 // What is wrong with a stage list ("" when nothing): an unknown name, one listed twice, or one out
 // of pipeline order (stance reads the entities stage's output, so it must come after it).
 std::string stage_list_error(const std::vector<std::string>& names);

@@ -33,16 +33,16 @@ static std::string env_name(const std::string& path) {
 
 std::optional<YAML::Node> Settings::lookup(const std::string& key) {
   known_.insert(key);
-  from_env_.clear();
-  if (const char* env = std::getenv(env_name(key_path(key)).c_str()); env != nullptr) {
-    from_env_ = env_name(key_path(key));
+  from_env_ = env_name(key_path(key));
+  if (const char* env = std::getenv(from_env_.c_str()); env != nullptr) {
     if (*env == '\0') return YAML::Node(std::string());  // VAR= means "", not YAML's null
     try {
       return YAML::Load(env);
     } catch (const YAML::Exception&) {
-      throw ConfigError(fmt::format("{}: environment override {} is not valid YAML", key_path(key), env_name(key_path(key))));
+      throw ConfigError(fmt::format("{}: environment override {} is not valid YAML", key_path(key), from_env_));
     }
   }
+  from_env_.clear();
   if (!node_.IsDefined() || !node_.IsMap()) return std::nullopt;
   YAML::Node v = node_[key];
   if (!v.IsDefined() || v.IsNull()) return std::nullopt;
