@@ -1,17 +1,15 @@
 #!/usr/bin/env python3
 """CLI contract: --help/--version, sysexits codes, validate-config, the metrics/health endpoint."""
-import os, re, socket, subprocess, sys, tempfile, threading, time, urllib.request, urllib.error
+import json, os, re, signal, socket, subprocess, sys, tempfile, threading, time, urllib.request, urllib.error
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from nftest import expect, failures  # noqa: E402
 
 binary = sys.argv[1]
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-failures = []
 
 def run(*args, **kw):
     return subprocess.run([binary, *args], capture_output=True, text=True, **kw)
-
-def expect(cond, msg):
-    if not cond:
-        failures.append(msg)
 
 r = run("--help")
 expect(r.returncode == 0 and "run" in r.stdout and "eval" in r.stdout and "bench" in r.stdout, "--help lists the commands")
@@ -110,7 +108,6 @@ with tempfile.TemporaryDirectory() as tmp:
 
 # Shutdown: SIGTERM drains (and says so); a second SIGTERM during the drain exits at once with 143.
 with tempfile.TemporaryDirectory() as tmp:
-    import json, signal
     sample = []
     for l in open(os.path.join(ROOT, "config/samples/articles.jsonl"), encoding="utf-8", errors="replace"):
         try:
@@ -150,7 +147,6 @@ r = run("bench", "--config", os.path.join(ROOT, "config/newsflow.yaml"), "--inpu
         os.path.join(ROOT, "config/samples/articles.jsonl"), "--repeat", "3", "--stages", "dedup", "--threads", "1")
 expect(r.returncode == 0, f"bench exits 0: {r.stderr}")
 if r.returncode == 0:
-    import json
     last = json.loads(r.stdout.strip().splitlines()[-1])
     expect(all(k in last for k in ("articles_per_s", "mb_per_s", "p50_ms", "p99_ms", "rss_mb", "stages")),
            f"bench JSON keys: {last}")
@@ -158,6 +154,4 @@ if r.returncode == 0:
     m = re.search(r"dedup\s+(\d+) unique, (\d+) exact, (\d+) near", r.stdout)
     expect(m is not None and int(m.group(3)) > 0, f"bench replays are caught as near duplicates: {r.stdout}")
 
-for f in failures:
-    print("FAIL:", f)
 sys.exit(1 if failures else 0)
